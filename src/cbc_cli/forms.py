@@ -1,0 +1,382 @@
+"""Form definitions: pydantic models of an edition file in schemas/, and their loading.
+
+An edition file (TOML) holds both forms of a year: the statistics return (附件1) and the
+enterprise self-check (附件2), with their labels, layout, rules and rubric. Everything here
+checks that the definition is coherent when it loads, so a broken edition fails with a clear
+message before any workbook is read or written.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
+
+from .paths import schemas_dir
+
+Level = Literal["enterprise", "county", "city"]
+LEVELS: tuple[Level, ...] = ("enterprise", "county", "city")
+Severity = Literal["error", "warning"]
+FormKind = Literal["stats", "selfcheck"]
+
+_CELL = r"^[A-Z]{1,3}[1-9][0-9]*$"
+_CODE = r"^[a-z][a-z0-9_]*$"
+_SLUG = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+
+
+class DefinitionError(Exception):
+    """An edition file cannot be used: unreadable TOML or an incoherent definition."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StatsField(_Strict):
+    no: int = Field(ge=1)
+    code: str = Field(pattern=_CODE)
+    label: str = Field(min_length=1)
+    unit: str = Field(min_length=1)
+    kind: Literal["count", "money"]
+    levels: tuple[Level, ...] = Field(min_length=1)
+    parent: str | None = None
+    label_cell: str = Field(pattern=_CELL)
+    value_cell: str = Field(pattern=_CELL)
+    value_span: str | None = None
+
+    @property
+    def is_money(self) -> bool:
+        return self.kind == "money"
+
+
+class Rule(_Strict):
+    code: str = Field(pattern=_SLUG)
+    severity: Severity
+    check: Literal["not_above", "needs", "together", "at_most"]
+    pairs: tuple[tuple[str, str], ...] = ()
+    fields: tuple[str, ...] = ()
+    levels: tuple[Level, ...] = LEVELS
+    limit: Decimal | None = None
+    message: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _shape(self) -> Rule:
+        if self.check == "at_most":
+            if not self.fields or self.limit is None:
+                raise ValueError(f"规则 {self.code}：at_most 需要 fields 和 limit")
+        elif not self.pairs:
+            raise ValueError(f"规则 {self.code}：{self.check} 需要 pairs")
+        return self
+
+    def field_codes(self) -> list[str]:
+        return [c for pair in self.pairs for c in pair] + list(self.fields)
+
+
+class CountFunded(_Strict):
+    field: str
+    when_positive: tuple[str, ...]
+
+
+class Aggregation(_Strict):
+    sum: tuple[str, ...] = ()
+    sum_own: tuple[str, ...] = ()
+    own: tuple[str, ...] = ()
+    roster_count: tuple[str, ...] = ()
+    count_funded: CountFunded | None = None
+
+    def field_codes(self) -> list[str]:
+        codes = [*self.sum, *self.sum_own, *self.own, *self.roster_count]
+        if self.count_funded:
+            codes += [self.count_funded.field, *self.count_funded.when_positive]
+        return codes
+
+
+class StatsForm(_Strict):
+    sheet: str
+    attachment: str
+    title: str
+    unit_label: str
+    date_label: str
+    date_placeholder: str
+    note: str
+    title_row: int
+    header_row: int
+    unit_cell: str = Field(pattern=_CELL)
+    date_cell: str = Field(pattern=_CELL)
+    note_row: int
+    column_widths: tuple[float, ...]
+    fields: tuple[StatsField, ...] = Field(min_length=1)
+    aggregation: Aggregation = Aggregation()
+    rules: tuple[Rule, ...] = ()
+
+    @model_validator(mode="after")
+    def _coherent(self) -> StatsForm:
+        _unique("字段编码", [f.code for f in self.fields])
+        _unique("字段序号", [f.no for f in self.fields])
+        _unique("单元格", [f.label_cell for f in self.fields] + [f.value_cell for f in self.fields]
+                + [self.unit_cell, self.date_cell])
+        _unique("规则编码", [r.code for r in self.rules])
+        codes = {f.code for f in self.fields}
+        for f in self.fields:
+            if f.parent is not None and f.parent not in codes:
+                raise ValueError(f"字段 {f.code} 的 parent “{f.parent}” 不是本表的字段")
+        for r in self.rules:
+            for c in r.field_codes():
+                if c not in codes:
+                    raise ValueError(f"规则 {r.code} 引用了未知字段 “{c}”")
+        for c in self.aggregation.field_codes():
+            if c not in codes:
+                raise ValueError(f"汇总方法引用了未知字段 “{c}”")
+        return self
+
+    def field(self, code: str) -> StatsField:
+        return self.by_code[code]
+
+    @property
+    def by_code(self) -> dict[str, StatsField]:
+        return {f.code: f for f in self.fields}
+
+
+class Part(_Strict):
+    text: str
+    points: int = Field(ge=0)
+
+
+class DrillStep(_Strict):
+    at_least: int = Field(ge=0)
+    points: int = Field(ge=0)
+
+
+class Item(_Strict):
+    no: int = Field(ge=1)
+    section: str
+    max: int = Field(ge=0)
+    text: str = Field(min_length=1)
+    parts: tuple[Part, ...] = Field(min_length=1)
+    drills_label: str | None = None
+    drills: tuple[DrillStep, ...] = ()
+
+    @model_validator(mode="after")
+    def _points(self) -> Item:
+        total = sum(p.points for p in self.parts)
+        if total != self.max:
+            raise ValueError(f"第{self.no}项：各部分分值之和 {total} 不等于该项满分 {self.max}")
+        for step in self.drills:
+            if step.points > self.max:
+                raise ValueError(f"第{self.no}项：演练次数对应的得分 {step.points} 超过满分 {self.max}")
+        if self.drills and min(s.at_least for s in self.drills) != 0:
+            raise ValueError(f"第{self.no}项：演练次数的档次必须包含 at_least = 0")
+        return self
+
+    def points_for_drills(self, drills: int) -> int | None:
+        steps = sorted(self.drills, key=lambda s: s.at_least, reverse=True)
+        for step in steps:
+            if drills >= step.at_least:
+                return step.points
+        return None
+
+
+class Section(_Strict):
+    name: str
+
+
+class SelfcheckForm(_Strict):
+    sheet: str
+    attachment: str
+    title: str
+    unit_label: str
+    columns: tuple[str, str, str]
+    total_label: str
+    title_row: int
+    unit_cell: str = Field(pattern=_CELL)
+    header_row: int
+    first_item_row: int
+    column_widths: tuple[float, ...]
+    sections: tuple[Section, ...] = Field(min_length=1)
+    items: tuple[Item, ...] = Field(min_length=1)
+    max: int | None = None  # optional declared total; checked against the items when given
+
+    @model_validator(mode="after")
+    def _coherent(self) -> SelfcheckForm:
+        _unique("自查项目序号", [i.no for i in self.items])
+        _unique("项目（板块）名称", [s.name for s in self.sections])
+        names = {s.name for s in self.sections}
+        for i in self.items:
+            if i.section not in names:
+                raise ValueError(f"第{i.no}项的项目“{i.section}”不在 sections 中")
+        if [i.no for i in self.items] != list(range(1, len(self.items) + 1)):
+            raise ValueError("自查项目必须从1起连续编号")
+        if self.max is not None and self.max != self.total_max:
+            raise ValueError(f"总分 max = {self.max}，但各项满分之和为 {self.total_max}")
+        return self
+
+    @property
+    def total_max(self) -> int:
+        return sum(i.max for i in self.items)
+
+    def section_max(self, name: str) -> int:
+        return sum(i.max for i in self.items if i.section == name)
+
+    def item(self, no: int) -> Item:
+        return self.items[no - 1]
+
+    def item_row(self, no: int) -> int:
+        return self.first_item_row + no - 1
+
+    @property
+    def total_row(self) -> int:
+        return self.first_item_row + len(self.items)
+
+
+class CrossFormRule(_Strict):
+    code: str = Field(pattern=_SLUG)
+    severity: Severity
+    check: Literal["score_needs_positive"]
+    item: int
+    field: str
+    message: str
+
+
+class EditionInfo(_Strict):
+    id: str = Field(pattern=r"^[0-9A-Za-z_-]+$")
+    name: str
+    periods: tuple[str, ...] = ("H1", "H2")
+
+
+class Edition(_Strict):
+    edition: EditionInfo
+    stats: StatsForm
+    selfcheck: SelfcheckForm
+    crossform: tuple[CrossFormRule, ...] = ()
+
+    @model_validator(mode="after")
+    def _cross(self) -> Edition:
+        _unique("跨表规则编码", [r.code for r in self.crossform])
+        codes = {f.code for f in self.stats.fields}
+        for r in self.crossform:
+            if r.field not in codes:
+                raise ValueError(f"跨表规则 {r.code} 引用了未知字段 “{r.field}”")
+            if not 1 <= r.item <= len(self.selfcheck.items):
+                raise ValueError(f"跨表规则 {r.code} 引用了不存在的自查项目 {r.item}")
+        return self
+
+    @property
+    def id(self) -> str:
+        return self.edition.id
+
+
+def _unique(what: str, values: list[Any]) -> None:
+    seen: set[Any] = set()
+    for v in values:
+        if v in seen:
+            raise ValueError(f"{what}重复：{v}")
+        seen.add(v)
+
+
+def load_edition(path: str | Path) -> Edition:
+    """Load and check one edition file; raise DefinitionError saying what is wrong."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise DefinitionError(f"无法读取表样定义 {path.name}：{exc}") from exc
+    try:
+        return Edition.model_validate(data)
+    except ValidationError as exc:
+        details = "；".join(_describe(e) for e in exc.errors())
+        raise DefinitionError(f"表样定义 {path.name} 有误：{details}") from exc
+
+
+def _describe(error: Any) -> str:
+    loc = ".".join(str(p) for p in error.get("loc", ()))
+    msg = re.sub(r"^Value error, ", "", error.get("msg", ""))
+    return f"{loc}：{msg}" if loc else msg
+
+
+def edition_files(directory: Path | None = None) -> list[Path]:
+    return sorted((directory or schemas_dir()).glob("edition-*.toml"))
+
+
+@cache
+def editions() -> dict[str, Edition]:
+    """Every edition shipped in schemas/, by id."""
+    found: dict[str, Edition] = {}
+    for path in edition_files():
+        ed = load_edition(path)
+        found[ed.id] = ed
+    return found
+
+
+def get_edition(edition_id: str | None = None) -> Edition:
+    """The edition with that id (or in that .toml file), or the newest one shipped."""
+    if edition_id is not None and edition_id.lower().endswith(".toml"):
+        return load_edition(edition_id)
+    known = editions()
+    if not known:
+        raise DefinitionError("没有找到任何表样定义（schemas/edition-*.toml）")
+    if edition_id is None:
+        return known[max(known)]
+    try:
+        return known[edition_id]
+    except KeyError:
+        raise DefinitionError(f"没有 {edition_id} 年版的表样；可用：{'、'.join(sorted(known))}") from None
+
+
+# --- filled returns as pydantic models, built from the definition -------------------------
+
+Count = Annotated[int, Field(ge=0)]
+Money = Annotated[Decimal, Field(ge=0, decimal_places=6)]
+
+
+def stats_return_model(ed: Edition) -> type[BaseModel]:
+    """A pydantic model of a filled 统计表 of this edition: header plus one value per field."""
+    values = {
+        f.code: (Money | None if f.is_money else Count | None,
+                 Field(default=None, title=f.label, description=f"第{f.no}项，单位：{f.unit}"))
+        for f in ed.stats.fields
+    }
+    values_model = create_model(f"StatsValues{ed.id}", __config__=ConfigDict(extra="forbid"), **values)
+    return create_model(
+        f"StatsReturn{ed.id}",
+        __config__=ConfigDict(extra="forbid", title=f"{ed.stats.title}（{ed.id}）"),
+        form=(Literal["stats"], "stats"),
+        edition=(Literal[ed.id], ed.id),  # type: ignore[valid-type]
+        unit=(str | None, Field(default=None, title="填报单位")),
+        level=(Level | None, Field(default=None, title="填报层级")),
+        period=(str | None, Field(default=None, title="报送期", pattern=r"^\d{4}H[12]$")),
+        date=(str | None, Field(default=None, title="填报日期", pattern=r"^\d{4}-\d{2}-\d{2}$")),
+        values=(values_model, ...),
+    )
+
+
+def selfcheck_return_model(ed: Edition) -> type[BaseModel]:
+    """A pydantic model of a filled 自查表 of this edition: one score per item."""
+    scores = {
+        f"item_{i.no}": (Annotated[int, Field(ge=0, le=i.max)] | None,
+                         Field(default=None, title=f"第{i.no}项（{i.section}）", description=i.text))
+        for i in ed.selfcheck.items
+    }
+    scores_model = create_model(f"SelfcheckScores{ed.id}", __config__=ConfigDict(extra="forbid"), **scores)
+    return create_model(
+        f"SelfcheckReturn{ed.id}",
+        __config__=ConfigDict(extra="forbid", title=f"{ed.selfcheck.title}（{ed.id}）"),
+        form=(Literal["selfcheck"], "selfcheck"),
+        edition=(Literal[ed.id], ed.id),  # type: ignore[valid-type]
+        unit=(str | None, Field(default=None, title="企业工会")),
+        period=(str | None, Field(default=None, title="报送期", pattern=r"^\d{4}H[12]$")),
+        scores=(scores_model, ...),
+        total=(int | None, Field(default=None, ge=0, le=ed.selfcheck.total_max, title="总得分")),
+    )
+
+
+def json_schemas(ed: Edition) -> dict[str, dict[str, Any]]:
+    """The JSON Schema of a filled return of each form, keyed by the file name it is exported to."""
+    return {
+        f"edition-{ed.id}.stats.schema.json": stats_return_model(ed).model_json_schema(),
+        f"edition-{ed.id}.selfcheck.schema.json": selfcheck_return_model(ed).model_json_schema(),
+    }

@@ -1,0 +1,67 @@
+"""`cbc new-form`: blank forms for one unit, or one pair per unit of the roster."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from .forms import Edition, get_edition
+from .roster import Period, Roster
+
+FormName = Literal["stats", "selfcheck"]
+FORMS: tuple[FormName, ...] = ("stats", "selfcheck")
+
+
+@dataclass(frozen=True)
+class Planned:
+    form: FormName
+    unit: str | None
+    path: Path
+
+
+def file_name(ed: Edition, form: FormName, unit: str | None, period: Period | None) -> str:
+    from .workbook.write import safe_name_part
+
+    spec = ed.stats if form == "stats" else ed.selfcheck
+    parts = [spec.attachment, safe_name_part(spec.sheet)]
+    if unit:
+        parts.append(safe_name_part(unit))
+    parts.append(str(period) if period else ed.id)
+    return "_".join(parts) + ".xlsx"
+
+
+def plan(out_dir: Path, ed: Edition, forms: Iterable[FormName], units: Iterable[str | None],
+         period: Period | None) -> list[Planned]:
+    from .workbook.write import inside
+
+    planned = []
+    for unit in units:
+        for form in forms:
+            planned.append(Planned(form, unit, inside(out_dir, file_name(ed, form, unit, period))))
+    return planned
+
+
+def new_forms(out_dir: str | Path = ".", *, forms: Iterable[FormName] = FORMS, unit: str | None = None,
+              period: Period | None = None, roster: Roster | None = None, force: bool = False,
+              edition: str | Edition | None = None) -> list[Planned]:
+    """Write blank forms; with a roster, one set per unit with the unit prefilled.
+
+    Nothing is written if any target exists and force is false.
+    """
+    from .workbook.write import check_free, new_selfcheck_workbook, new_stats_workbook, save_atomic
+
+    ed = edition if isinstance(edition, Edition) else get_edition(edition)
+    out = Path(out_dir)
+    units: list[str | None] = [u.name for u in roster.units] if roster is not None else [unit]
+    todo = plan(out, ed, forms, units, period)
+    check_free((p.path for p in todo), force)
+    p = str(period) if period else None
+    for item in todo:
+        if item.form == "stats":
+            wb = new_stats_workbook(ed, unit=item.unit, period=p)
+        else:
+            wb = new_selfcheck_workbook(ed, unit=item.unit, period=p)
+        save_atomic(wb, item.path, force=True)
+    return todo

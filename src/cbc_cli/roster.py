@@ -1,0 +1,230 @@
+"""The roster: which units report, what people call them, their level, and the deadlines.
+
+The embedded default is the Weihai roster (data/roster-weihai.toml). A cbc.toml (or --config)
+extends it, or replaces it with `replace = true` under [roster]. The same file carries the
+city's own figures under [own].
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .forms import Level
+
+_DEFAULT = Path(__file__).resolve().parent / "data" / "roster-weihai.toml"
+_MONTH_DAY = r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+
+
+class ConfigError(Exception):
+    """A roster or cbc.toml cannot be used."""
+
+
+class Unit(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str = Field(min_length=1)
+    aliases: tuple[str, ...] = ()
+    level: Level = "county"
+    federation: bool = False
+
+
+class City(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str = "市总工会"
+    aliases: tuple[str, ...] = ()
+    prefixes: tuple[str, ...] = ()
+
+
+class Deadlines(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    H1: str = Field(pattern=_MONTH_DAY)
+    H2: str = Field(pattern=_MONTH_DAY)
+
+
+class Roster(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    city: City = City()
+    deadlines: dict[Level, Deadlines] = {}
+    units: tuple[Unit, ...] = ()
+    own: dict[str, Decimal] = {}
+    source: str = "内置名册（威海市）"
+
+    @field_validator("units")
+    @classmethod
+    def _unique_names(cls, units: tuple[Unit, ...]) -> tuple[Unit, ...]:
+        seen: dict[str, str] = {}
+        for u in units:
+            for name in (u.name, *u.aliases):
+                key = normalize_unit(name)
+                if key in seen and seen[key] != u.name:
+                    raise ValueError(f"名称“{name}”同时属于“{seen[key]}”和“{u.name}”")
+                seen[key] = u.name
+        return units
+
+    def match(self, written: str | None) -> Unit | None:
+        """The roster unit a 填报单位 as written refers to, or None."""
+        if not written:
+            return None
+        index = self._index()
+        key = normalize_unit(written)
+        for candidate in self._candidates(key):
+            if candidate in index:
+                return index[candidate]
+        return None
+
+    def is_city(self, written: str | None) -> bool:
+        if not written:
+            return False
+        names = {normalize_unit(n) for n in (self.city.name, *self.city.aliases)}
+        return any(c in names for c in self._candidates(normalize_unit(written)))
+
+    def _candidates(self, key: str) -> list[str]:
+        out = [key]
+        changed = True
+        while changed:
+            changed = False
+            for prefix in self.city.prefixes:
+                p = normalize_unit(prefix)
+                if p and out[-1].startswith(p) and len(out[-1]) > len(p):
+                    out.append(out[-1][len(p):])
+                    changed = True
+        return out
+
+    def _index(self) -> dict[str, Unit]:
+        cached = self.__dict__.get("_index_cache")
+        if cached is None:
+            cached = {}
+            for u in self.units:
+                for name in (u.name, *u.aliases):
+                    cached[normalize_unit(name)] = u
+            self.__dict__["_index_cache"] = cached
+        return cached
+
+    def deadline(self, level: Level, period: Period) -> date | None:
+        d = self.deadlines.get(level)
+        if d is None:
+            return None
+        month, day = (int(x) for x in getattr(d, period.half).split("-"))
+        return date(period.year, month, day)
+
+    @property
+    def federations(self) -> list[Unit]:
+        return [u for u in self.units if u.federation]
+
+
+_UNIT_NOISE = re.compile(r"[\s\u3000]+|[(（][^)）]*章[^)）]*[)）]|^填报单位[:：]?|^企业工会[:：]?|[:：]$|盖章$")
+
+
+def normalize_unit(text: str) -> str:
+    """A unit's name as written, reduced to what identifies it: no stamp note, no spaces."""
+    t = unicodedata.normalize("NFKC", str(text)).strip()
+    t = _UNIT_NOISE.sub("", t)
+    t = re.sub(r"[\s:：]+", "", t)
+    return t
+
+
+def clean_unit(text: str | None) -> str | None:
+    """The unit as written, tidied for display: stamp note and stray spaces removed."""
+    if text is None:
+        return None
+    t = unicodedata.normalize("NFKC", str(text))
+    t = re.sub(r"[(（][^)）]*章[^)）]*[)）]", "", t)
+    t = re.sub(r"^\s*(填报单位|企业工会)\s*[:：]?", "", t)
+    t = re.sub(r"[\s\u3000]+", "", t).strip("：:")
+    return t or None
+
+
+class Period(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    year: int
+    half: Literal["H1", "H2"]
+
+    def __str__(self) -> str:
+        return f"{self.year}{self.half}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}年{'上' if self.half == 'H1' else '下'}半年"
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        t = unicodedata.normalize("NFKC", text).strip().upper().replace(" ", "")
+        m = re.fullmatch(r"(\d{4})(?:[-_]?H([12])|年?([上下])半年)", t)
+        if not m:
+            raise ValueError(f"无法识别报送期“{text}”，请写成 2020H1、2020H2、2020上半年 或 2020下半年")
+        half = m.group(2) or ("1" if m.group(3) == "上" else "2")
+        return cls(year=int(m.group(1)), half=f"H{half}")  # type: ignore[arg-type]
+
+    @classmethod
+    def of_date(cls, d: date) -> Period:
+        """The period a return dated d most likely belongs to: H1 until July, else H2."""
+        return cls(year=d.year, half="H1" if d.month <= 7 else "H2")
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"无法读取配置文件 {path}：{exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"配置文件 {path} 格式有误：{exc}") from exc
+
+
+def _build(data: dict, source: str) -> Roster:
+    try:
+        return Roster.model_validate({**data, "source": source})
+    except ValidationError as exc:
+        details = "；".join(
+            f"{'.'.join(str(p) for p in e['loc'])}：{e['msg'].removeprefix('Value error, ')}"
+            for e in exc.errors()
+        )
+        raise ConfigError(f"{source} 有误：{details}") from exc
+
+
+def default_roster() -> Roster:
+    return _build(_read_toml(_DEFAULT), "内置名册（威海市）")
+
+
+def load_roster(config: str | Path | None = None, cwd: Path | None = None) -> Roster:
+    """The roster in use: the default, extended or replaced by cbc.toml or --config."""
+    base = _read_toml(_DEFAULT)
+    path: Path | None
+    if config is not None:
+        path = Path(config)
+        if not path.is_file():
+            raise ConfigError(f"找不到配置文件 {path}")
+    else:
+        path = (cwd or Path.cwd()) / "cbc.toml"
+        if not path.is_file():
+            return _build(base, "内置名册（威海市）")
+    user = _read_toml(path)
+    unknown = set(user) - {"roster", "city", "deadlines", "units", "own"}
+    if unknown:
+        raise ConfigError(f"配置文件 {path.name} 中有无法识别的部分：{'、'.join(sorted(unknown))}")
+    replace = bool(user.get("roster", {}).get("replace", False))
+    merged: dict = {} if replace else dict(base)
+    if "city" in user:
+        merged["city"] = {**(merged.get("city") or {}), **user["city"]}
+    if "deadlines" in user:
+        merged["deadlines"] = {**(merged.get("deadlines") or {}), **user["deadlines"]}
+    units = {} if replace else {u["name"]: u for u in base.get("units", [])}
+    for u in user.get("units", []):
+        if not isinstance(u, dict) or "name" not in u:
+            raise ConfigError(f"配置文件 {path.name} 中的 [[units]] 每项都需要 name")
+        units[u["name"]] = u
+    merged["units"] = list(units.values())
+    if "own" in user:
+        try:
+            merged["own"] = {k: Decimal(str(v)) for k, v in user["own"].items()}
+        except InvalidOperation as exc:
+            raise ConfigError(f"配置文件 {path.name} 的 [own] 中有不是数字的值") from exc
+    source = f"{'内置名册，由' if not replace else ''}{path.name}{'扩充' if not replace else ''}"
+    return _build(merged, source)
+

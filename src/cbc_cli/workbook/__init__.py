@@ -1,0 +1,1 @@
+"""The file boundary: guarding, reading and writing workbooks. Nothing else touches files."""

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from cbc_cli.forms import get_edition
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def ed():
+    return get_edition("2020")
+
+
+@pytest.fixture(scope="session")
+def notice_text() -> str:
+    """The notice, with line breaks and blanks removed, to find labels in as printed."""
+    path = SHARED / "seed" / "notice-2020.txt"
+    if not path.is_file():
+        pytest.skip("../shared/seed/notice-2020.txt is not available")
+    return "".join(path.read_text(encoding="utf-8").split())
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def to_pdf(path: Path, out_dir: Path) -> Path:
+    subprocess.run([soffice(), "--headless", "--convert-to", "pdf", "--outdir", str(out_dir), str(path)],
+                   check=True, capture_output=True, timeout=120)
+    return out_dir / (path.stem + ".pdf")
+
+
+def pdf_pages(pdf: Path) -> int:
+    import re
+
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf.read_bytes()))
