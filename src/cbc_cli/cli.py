@@ -143,5 +143,118 @@ def roster_cmd(
     show_roster(_roster(config), fmt)
 
 
+LEVELS_IN = {"enterprise": "enterprise", "企业": "enterprise", "county": "county", "县级": "county",
+             "区市": "county", "city": "city", "市级": "city"}
+
+
+def _level(text: str | None):
+    if text is None:
+        return None
+    if text not in LEVELS_IN:
+        raise _fail(f"不认识的层级“{text}”：请写 企业、县级 或 市级（enterprise / county / city）。")
+    return LEVELS_IN[text]
+
+
+def _format(fmt: str) -> str:
+    if fmt not in ("table", "json"):
+        raise _fail(f"不认识的输出格式“{fmt}”：请写 table 或 json。")
+    return fmt
+
+
+PathsArg = Annotated[list[Path], typer.Argument(help="报表文件或文件夹（文件夹：其中的每个工作簿）。", show_default=False)]
+RecursiveOpt = Annotated[bool, typer.Option("--recursive", "-r", help="也检查子文件夹。")]
+FormatOpt = Annotated[str, typer.Option("--format", help="输出格式：table（表格）或 json。")]
+LevelOpt = Annotated[Optional[str], typer.Option("--level", help="名册中找不到单位时按哪一级检查：企业、县级、市级。", show_default=False)]
+
+
+def _inputs(paths: list[Path]) -> None:
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise _fail("找不到：" + "、".join(str(p) for p in missing))
+
+
+def _annotate_dir(annotate: Path | None, paths: list[Path]) -> None:
+    if annotate is None:
+        return
+    target = annotate.resolve()
+    for p in paths:
+        folder = p.resolve() if p.is_dir() else p.resolve().parent
+        if folder == target:
+            raise _fail("--annotate 的文件夹不能是报表所在的文件夹（标注件会被当作报表再次读取），请另选一个。")
+
+
+@app.command("validate")
+def validate_cmd(
+    paths: PathsArg,
+    recursive: RecursiveOpt = False,
+    fmt: FormatOpt = "table",
+    errors_only: Annotated[bool, typer.Option("--errors-only", help="只显示错误，不显示提醒。")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="把提醒也当作错误（影响退出码）。")] = False,
+    level: LevelOpt = None,
+    annotate: Annotated[Optional[Path], typer.Option("--annotate", help="为有问题的报表各生成一份标注件（问题单元格标红并加批注），存入此文件夹。", show_default=False)] = None,
+    config: ConfigOpt = None,
+    edition: EditionOpt = None,
+    debug: Annotated[bool, typer.Option("--debug", help="出错时显示程序的详细信息（供开发人员排查）。")] = False,
+) -> None:
+    """检查统计表（附件1）：逐项读出数值，指出哪里有错、怎么改。
+
+    能读 cbc 生成的表、按通知样式手工制作的表、两列清单、WPS 保存的文件和旧版 .xls；
+    数字可以是文字（如“１２３”“1,200人”）。
+
+    退出码：0 没有错误；1 有错误或有文件无法读取；2 用法错误。
+
+    示例：cbc validate 报送/ --annotate 退回/
+    """
+    from .render import show_validation
+
+    _inputs(paths)
+    _format(fmt)
+    _annotate_dir(annotate, paths)
+    roster = _roster(config)
+    lv = _level(level)
+    results = _guarded(debug, lambda: _validate_all(paths, recursive, roster, lv, edition, annotate))
+    show_validation(results, fmt, errors_only=errors_only)
+    failed = any(not r.valid or (strict and r.warnings) for r in results)
+    raise typer.Exit(1 if failed else 0)
+
+
+def _validate_all(paths, recursive, roster, level, edition, annotate_dir):  # type: ignore[no-untyped-def]
+    from .annotate import annotate
+    from .forms import get_edition
+    from .validate import find_workbooks, validate_file
+
+    ed = get_edition(edition)
+    results = []
+    for path in find_workbooks(paths, recursive):
+        result = validate_file(path, roster=roster, level=level, edition=ed)
+        if annotate_dir is not None:
+            annotate(result, annotate_dir, edition=ed)
+        results.append(result)
+    return results
+
+
+def _guarded(debug: bool, work):  # type: ignore[no-untyped-def]
+    """Run the library call; anything unexpected becomes one Chinese line, not a traceback."""
+    from .forms import DefinitionError
+    from .workbook.write import OutputExists
+
+    try:
+        return work()
+    except (typer.Exit, KeyboardInterrupt):
+        raise
+    except DefinitionError as exc:
+        raise _fail(str(exc)) from None
+    except OutputExists as exc:
+        raise _fail(str(exc), 1) from None
+    except OSError as exc:
+        if debug:
+            raise
+        raise _fail(f"无法读写文件：{exc.filename or ''} {exc.strerror or exc}", 1) from None
+    except Exception as exc:  # noqa: BLE001 - the user gets one line; --debug gives the traceback
+        if debug:
+            raise
+        raise _fail(f"程序内部错误：{type(exc).__name__}: {exc}（加 --debug 查看详细信息）", 1) from None
+
+
 def main() -> None:  # the console script
     app()

@@ -90,3 +90,58 @@ def show_roster(roster: Roster, fmt: str) -> None:
         console.print(f"{LEVEL_NAMES[lv]}截止日期：上半年 {d.H1}，下半年 {d.H2}")
     if roster.own:
         console.print("市本级数据：" + "，".join(f"{k}={v}" for k, v in roster.own.items()))
+
+
+def _short(path: Path, limit: int = 40) -> str:
+    name = path.name
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
+def show_validation(results: list, fmt: str, *, errors_only: bool = False) -> None:
+    if fmt == "json":
+        print_json({"version": 1, "files": [r.to_json() for r in results]})
+        return
+    if not results:
+        console.print("没有找到要检查的工作簿（.xlsx、.xls、.ods 等）。")
+        return
+    for r in results:
+        mark = "[green]✓[/]" if r.valid else "[red]✗[/]"
+        if not r.readable:
+            console.print(f"{mark} {_escape(_short(r.path))}　{_escape(r.reason or '无法读取')}")
+            continue
+        date = r.date.isoformat() if r.date else "无日期"
+        console.print(f"{mark} {_escape(_short(r.path))}　{_escape(r.unit or '（未填单位）')}　{date}　"
+                      f"错误 {len(r.errors)}　提醒 {len(r.warnings)}")
+    for r in results:
+        shown_issues = [i for i in r.issues if r.readable and not (errors_only and i.severity != "error")]
+        if shown_issues:
+            console.print(_issue_table(f"{_short(r.path, 60)}（{r.unit or '未填单位'}）", shown_issues))
+    ok = sum(1 for r in results if r.valid)
+    console.print(f"共 {len(results)} 个文件：{ok} 个无错误，{len(results) - ok} 个有错误或无法读取。")
+
+
+def _issue_table(title: str, issues: list) -> Table:
+    """Findings of one file: level, cell, message; many empty required fields fold into one row."""
+    t = Table(title=_escape(title), title_justify="left", show_lines=False, expand=False)
+    t.add_column("级别", no_wrap=True)
+    t.add_column("位置", no_wrap=True)
+    t.add_column("问题", overflow="fold")
+    empties = [i for i in issues if i.code == "required-missing"]
+    fold = len(empties) >= 5
+    for i in issues:
+        if fold and i.code == "required-missing":
+            continue
+        t.add_row("[red]错误[/]" if i.is_error else "[yellow]提醒[/]", _escape(i.cell or ""),
+                  _escape(_strip_where(i.message, i.cell)) + f" [dim]{i.code}[/]")
+    if fold:
+        cells = "、".join((i.cell or "").split("!")[-1] for i in empties)
+        t.add_row("[red]错误[/]", "", _escape(f"{len(empties)} 个必填栏目没有填写（{cells}）。没有请填0（空白不等于0）。")
+                  + " [dim]required-missing[/]")
+    return t
+
+
+def _strip_where(message: str, cell: str | None) -> str:
+    """The table has a column for the cell; do not repeat it at the start of the message."""
+    if cell and message.startswith(cell + "："):
+        return message[len(cell) + 1:]
+    return message

@@ -1,0 +1,59 @@
+"""Annotated copies: a fresh official form with the unit's values, the offending cells marked.
+
+Something the federation can send back to the unit. The original file is never touched: the
+copy is a new workbook built from the definition, written under a name derived from the
+original's and kept inside the chosen folder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from .forms import Edition, get_edition
+from .validate import FileResult
+
+SUFFIX = "_问题标注.xlsx"
+
+
+def annotated_name(result: FileResult) -> str:
+    from .workbook.write import safe_name_part
+
+    return safe_name_part(result.path.stem, 80) + SUFFIX
+
+
+def annotate(result: FileResult, out_dir: str | Path, *, edition: Edition | None = None) -> Path | None:
+    """Write the annotated copy of one judged return; None when it has no findings or is unreadable."""
+    from .workbook.write import inside, mark_cell, new_stats_workbook, save_atomic
+
+    if not result.readable or not result.issues:
+        return None
+    ed = edition or get_edition(result.edition)
+    values: dict[str, object] = dict(result.values)
+    for code, text in result.raw.items():  # what the unit typed where it could not be read
+        if values.get(code) is None and text not in (None, ""):
+            values[code] = str(text)
+    wb = new_stats_workbook(ed, unit=result.unit_written or result.unit, period=result.period,
+                            report_date=result.date, values=values)
+    ws = wb[ed.stats.sheet]
+    fields = ed.stats.by_code
+    general: list[str] = []
+    for issue in result.issues:
+        if issue.field in fields:
+            target = fields[issue.field].value_cell
+        elif issue.code in ("unit-missing", "unit-unlisted"):
+            target = ed.stats.unit_cell
+        elif issue.code.startswith("date-"):
+            target = ed.stats.date_cell
+        else:
+            general.append(issue.message)
+            continue
+        mark_cell(ws, target, _severity_word(issue.severity) + issue.message, issue.severity)
+    if general:
+        mark_cell(ws, f"A{ed.stats.title_row}", "\n".join(general), "error")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    return save_atomic(wb, inside(out, annotated_name(result)), force=True)
+
+
+def _severity_word(severity: str) -> str:
+    return "【错误】" if severity == "error" else "【提醒】"
+

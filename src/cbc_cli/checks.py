@@ -1,0 +1,58 @@
+"""The consistency rules of a form definition -> findings. Rules never open a file."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from .findings import Issue
+from .forms import Edition, Rule, StatsField
+from .values import fmt_number
+
+
+def _positive(v: Any) -> bool:
+    return v is not None and v > 0
+
+
+def _violations(rule: Rule, values: Mapping[str, Any]) -> list[tuple[str, str | None]]:
+    """(left, right) code pairs where the rule does not hold."""
+    out: list[tuple[str, str | None]] = []
+    if rule.check == "at_most":
+        for code in rule.fields:
+            v = values.get(code)
+            if v is not None and rule.limit is not None and Decimal(v) > rule.limit:
+                out.append((code, None))
+        return out
+    for left, right in rule.pairs:
+        a, b = values.get(left), values.get(right)
+        if rule.check == "not_above":
+            broken = a is not None and b is not None and a > b
+        elif rule.check == "needs":
+            broken = _positive(a) and (b is None or b == 0)
+        else:  # together
+            broken = a is not None and b is not None and _positive(a) != _positive(b)
+        if broken:
+            out.append((left, right))
+    return out
+
+
+def apply_rules(ed: Edition, values: Mapping[str, Any], level: str, cells: Mapping[str, str]) -> list[Issue]:
+    """Every rule of the edition that applies at this level, against the typed values."""
+    fields: dict[str, StatsField] = ed.stats.by_code
+    issues: list[Issue] = []
+    for rule in ed.stats.rules:
+        if level not in rule.levels:
+            continue
+        for left, right in _violations(rule, values):
+            lf = fields[left]
+            text = rule.message.format(
+                left=lf.label, left_value=fmt_number(values.get(left)),
+                right=fields[right].label if right else "",
+                right_value=fmt_number(values.get(right)) if right else "",
+                limit=fmt_number(rule.limit) if rule.limit is not None else "",
+            )
+            cell = cells.get(left)
+            issues.append(Issue(rule.severity, rule.code, f"{cell}：{text}" if cell else text,
+                                field=left, cell=cell, value=fmt_number(values.get(left))))
+    return issues

@@ -1,0 +1,199 @@
+"""Raw cell values -> typed values: numbers however they were typed, dates, scores.
+
+A cell may hold a number, or text that means one: full-width digits (１２３), thousands
+separators (1,200 / 1，200), spaces, a trailing unit that matches the field (人/个/次/项/万元).
+Empty, 无, —, / mean "not filled" (None), which is not 0. Everything else is a problem that the
+caller turns into a finding at the cell.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+BLANKS = {"", "无", "—", "——", "-", "--", "/", "\\", "空", "暂无", "null", "none", "n/a", "na", "－", "─"}
+YUAN_PER_WAN = Decimal(10_000)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A parsed value, or why it could not be parsed (code + message text without location)."""
+
+    value: Any = None
+    code: str | None = None
+    message: str | None = None
+    warning: tuple[str, str] | None = None  # (code, message): parsed, but worth a look
+
+    @property
+    def ok(self) -> bool:
+        return self.code is None
+
+
+def _normal(text: str) -> str:
+    t = unicodedata.normalize("NFKC", text)
+    t = t.replace("\u3000", " ").strip()
+    return re.sub(r"\s+", "", t)
+
+
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+
+
+def _to_decimal(text: str) -> Decimal | None:
+    if _THOUSANDS.match(text):
+        text = text.replace(",", "")
+    if not _NUMBER.match(text):
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:  # pragma: no cover - the regex admits only valid numbers
+        return None
+
+
+def is_blank(raw: Any) -> bool:
+    if raw is None:
+        return True
+    if isinstance(raw, str):
+        return _normal(raw).lower() in BLANKS
+    return False
+
+
+def parse_number(raw: Any, *, label: str, unit: str, money: bool) -> Parsed:
+    """A count (whole, >= 0) or a 万元 amount (decimal, >= 0) from a raw cell value."""
+    if is_blank(raw):
+        return Parsed(None)
+    warning = None
+    if isinstance(raw, bool) or isinstance(raw, (datetime, date, timedelta)):
+        return Parsed(code="not-a-number", message=f"{label}应填数字，这里是“{raw}”。")
+    if isinstance(raw, (int, float)):
+        if isinstance(raw, float) and (raw != raw or raw in (float("inf"), float("-inf"))):
+            return Parsed(code="not-a-number", message=f"{label}应填数字。")
+        number = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
+    else:
+        text = _normal(str(raw))
+        number = _to_decimal(text)
+        if number is None:
+            number, warning, problem = _with_unit(text, label=label, unit=unit, money=money)
+            if problem:
+                return Parsed(code="not-a-number", message=problem)
+    if number < 0:
+        return Parsed(code="negative", message=f"{label}不能为负数（填的是 {_fmt(number)}），请更正。")
+    if money:
+        return Parsed(_tidy(number), warning=warning)
+    if number != number.to_integral_value():
+        return Parsed(code="not-whole", message=f"{label}应为整数（填的是 {_fmt(number)}），请更正。")
+    return Parsed(int(number), warning=warning)
+
+
+def _with_unit(text: str, *, label: str, unit: str, money: bool) -> tuple[Decimal | None, tuple[str, str] | None, str | None]:
+    """Numbers written with a unit: '1,200人', '5万元', '50000元'."""
+    bad = f"{label}应填数字，这里是“{text}”。请只填数字（单位：{unit}）。"
+    m = re.fullmatch(r"(.+?)(万元|万|元|人次|人|个|家|次|项|条|处)", text)
+    if not m:
+        return None, None, bad
+    number = _to_decimal(m.group(1))
+    written = m.group(2)
+    if number is None:
+        return None, None, bad
+    if money:
+        if written in ("万元", "万"):
+            return number, None, None
+        if written == "元":
+            converted = _tidy(number / YUAN_PER_WAN)
+            note = (f"{label}按“元”填写（{text}），已换算为 {_fmt(converted)} 万元。"
+                    "本栏单位是万元，请核对后直接填万元数。")
+            return converted, ("yuan-converted", note), None
+        return None, None, bad
+    units_ok = {unit} | ({"人次"} if unit == "人" else set()) | ({"家"} if unit == "个" else set()) | (
+        {"条", "处"} if unit == "项" else set())
+    if written in units_ok:
+        return number, None, None
+    return None, None, f"{label}的单位应为“{unit}”，这里写的是“{text}”，请核对后只填数字。"
+
+
+def _tidy(d: Decimal) -> Decimal:
+    """2.50 -> 2.5, 5.0 -> 5; exact, no float."""
+    if d == d.to_integral_value():
+        return d.quantize(Decimal(1))
+    return d.normalize()
+
+
+def _fmt(d: Decimal) -> str:
+    return format(_tidy(d), "f")
+
+
+def fmt_number(value: Any) -> str:
+    """A parsed value for a message: 1200 -> '1,200', Decimal('2.5') -> '2.5'."""
+    if value is None:
+        return "空"
+    if isinstance(value, Decimal):
+        return _fmt(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+_DATE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
+_DATE_DIGITS = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_EMPTY_DATE = re.compile(r"^(填报日期[:：]?)?\s*年\s*月\s*日?$")
+EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def parse_date(raw: Any) -> Parsed:
+    """A 填报日期: a date cell, '2020年5月28日', '2020-05-28', '2020/5/28', '2020.5.28'."""
+    if raw is None:
+        return Parsed(None)
+    if isinstance(raw, datetime):
+        return Parsed(raw.date())
+    if isinstance(raw, date):
+        return Parsed(raw)
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        if 36526 <= raw <= 73050:  # an Excel serial number between 2000 and 2099
+            return Parsed(EXCEL_EPOCH + timedelta(days=int(raw)))
+        return Parsed(code="date-invalid", message=f"填报日期“{raw}”不是有效日期，请写成 2020年5月28日。")
+    text = unicodedata.normalize("NFKC", str(raw)).strip()
+    text = re.sub(r"^填报日期\s*[:：]?\s*", "", text)
+    if not text or _EMPTY_DATE.match(re.sub(r"\s+", " ", text)) or re.fullmatch(r"[年月日\s]*", text):
+        return Parsed(None)
+    m = _DATE.search(text) or _DATE_DIGITS.match(text)
+    if not m:
+        return Parsed(code="date-invalid", message=f"填报日期“{text}”无法识别，请写成 2020年5月28日。")
+    y, mo, d = (int(x) for x in m.groups())
+    try:
+        found = date(y, mo, d)
+    except ValueError:
+        return Parsed(code="date-invalid", message=f"填报日期“{text}”不是有效日期（{y}年{mo}月{d}日不存在），请更正。")
+    if not 2000 <= y <= 2099:
+        return Parsed(code="date-invalid", message=f"填报日期“{text}”的年份不对，请更正。")
+    return Parsed(found)
+
+
+# --- scores --------------------------------------------------------------------------------
+
+def parse_score(raw: Any, *, item: int, maximum: int) -> Parsed:
+    """A self-check score: a whole number from 0 to the item's max ('５', '6分' accepted)."""
+    if is_blank(raw):
+        return Parsed(None)
+    if isinstance(raw, bool) or isinstance(raw, (datetime, date, timedelta)):
+        return Parsed(code="score-out-of-range", message=f"第{item}项得分应为0至{maximum}的整数，这里是“{raw}”。")
+    if isinstance(raw, (int, float)):
+        number: Decimal | None = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
+    else:
+        text = _normal(str(raw))
+        text = re.sub(r"分$", "", text)
+        number = _to_decimal(text)
+        if number is None:
+            return Parsed(code="score-out-of-range",
+                          message=f"第{item}项得分应为0至{maximum}的整数，这里是“{raw}”，请更正。")
+    if number != number.to_integral_value():
+        return Parsed(code="score-not-whole", message=f"第{item}项得分应为整数（填的是 {_fmt(number)}），请更正。")
+    if number < 0 or number > maximum:
+        return Parsed(code="score-out-of-range",
+                      message=f"第{item}项得分 {_fmt(number)} 超出范围，本项满分 {maximum} 分，应为0至{maximum}的整数。")
+    return Parsed(int(number))

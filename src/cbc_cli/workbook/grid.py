@@ -1,0 +1,187 @@
+"""A guarded workbook -> grids of cell values with their addresses (python-calamine).
+
+python-calamine reads .xlsx/.xlsm/.xls/.ods from bytes and picks the format from the content,
+not the file name. A grid starts at A1 (row 0, column 0); a merged cell's value sits in its
+top-left cell, and the merged ranges are kept so a reader can step over them.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from io import BytesIO
+from typing import Any
+
+from .guard import Guarded, Unreadable
+
+Merged = tuple[tuple[int, int], tuple[int, int]]
+
+
+def col_letters(col: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    out = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def ref(row: int, col: int) -> str:
+    return f"{col_letters(col)}{row + 1}"
+
+
+_REF = re.compile(r"^([A-Z]{1,3})([1-9][0-9]*)$")
+
+
+def parse_ref(text: str) -> tuple[int, int]:
+    """'B4' -> (3, 1)."""
+    m = _REF.match(text)
+    if not m:
+        raise ValueError(f"not a cell reference: {text!r}")
+    col = 0
+    for ch in m.group(1):
+        col = col * 26 + (ord(ch) - 64)
+    return int(m.group(2)) - 1, col - 1
+
+
+@dataclass
+class Sheet:
+    name: str
+    visible: bool
+    rows: list[list[Any]]
+    merged: list[Merged] = field(default_factory=list)
+
+    def value(self, row: int, col: int) -> Any:
+        if 0 <= row < len(self.rows):
+            r = self.rows[row]
+            if 0 <= col < len(r):
+                return r[col]
+        return None
+
+    def at(self, cell: str) -> Any:
+        return self.value(*parse_ref(cell))
+
+    def merge_end(self, row: int, col: int) -> int:
+        """The last column of the merged range whose top-left is (row, col), else col."""
+        for (r0, c0), (_, c1) in self.merged:
+            if r0 == row and c0 == col:
+                return c1
+        return col
+
+
+@dataclass
+class Book:
+    format: str
+    sheets: list[Sheet]
+    source: Guarded | None = None
+    _blank_formulas: dict[str, set[str]] | None = None
+
+    def sheet(self, name: str) -> Sheet | None:
+        for s in self.sheets:
+            if s.name == name:
+                return s
+        return None
+
+    def is_blank_formula(self, sheet: str, cell: str) -> bool:
+        """Whether an empty-looking cell is a formula that was never calculated (xlsx only).
+
+        Worked out on first use, from the sheet XML: most returns never need it."""
+        if self.format != "xlsx" or self.source is None:
+            return False
+        if self._blank_formulas is None:
+            self._blank_formulas = _blank_formulas(self.source)
+        return cell in self._blank_formulas.get(sheet, ())
+
+
+def read_book(g: Guarded, wanted: set[str] | None = None) -> Book:
+    """Every sheet's grid (or only those named in wanted, when given)."""
+    from python_calamine import CalamineError, CalamineWorkbook, PasswordError
+
+    try:
+        wb = CalamineWorkbook.from_filelike(BytesIO(g.data))
+    except PasswordError:
+        raise Unreadable("文件设置了打开密码，无法读取。请另存为未加密的副本后再报送。", "encrypted") from None
+    except (CalamineError, ValueError, OSError) as exc:
+        raise Unreadable(_calamine_reason(exc), "corrupt-file") from None
+    sheets: list[Sheet] = []
+    try:
+        for meta in wb.sheets_metadata:
+            if wanted is not None and meta.name not in wanted:
+                continue
+            if str(getattr(meta.typ, "name", meta.typ)) not in ("WorkSheet", "SheetTypeEnum.WorkSheet"):
+                continue
+            sh = wb.get_sheet_by_name(meta.name)
+            rows = sh.to_python(skip_empty_area=False)
+            try:
+                merged = list(sh.merged_cell_ranges or [])
+            except (CalamineError, ValueError, AttributeError):  # not every format keeps them
+                merged = []
+            visible = str(getattr(meta.visible, "name", meta.visible)).endswith("Visible")
+            sheets.append(Sheet(meta.name, visible, rows, merged))
+    except PasswordError:
+        raise Unreadable("文件设置了打开密码，无法读取。请另存为未加密的副本后再报送。", "encrypted") from None
+    except (CalamineError, ValueError, OSError) as exc:
+        raise Unreadable(_calamine_reason(exc), "corrupt-file") from None
+    finally:
+        try:
+            wb.close()
+        except Exception:  # noqa: BLE001 - closing a half-read workbook may fail; nothing to do
+            pass
+    return Book(g.format, sheets, g)
+
+
+def _calamine_reason(exc: Exception) -> str:
+    text = str(exc).lower()
+    if "password" in text or "encrypt" in text:
+        return "文件设置了密码，无法读取。请另存为未加密的副本后再报送。"
+    return "文件已损坏或格式不正确，无法读取。请在 Excel 或 WPS 中打开并另存为 .xlsx 后再报送。"
+
+
+# --- formulas without a cached value (xlsx only) ----------------------------------------
+# A formula saved by a program that does not calculate (some generators, some scripts) has no
+# value until Excel or WPS opens and saves the file; calamine then reads an empty cell.
+
+_SHEET_ENTRY = re.compile(rb'<sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"', re.S)
+_SHEET_ENTRY_ALT = re.compile(rb'<sheet\b[^>]*?\br:id="([^"]*)"[^>]*?\bname="([^"]*)"', re.S)
+_REL = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"', re.S)
+_REL_ALT = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"', re.S)
+_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
+
+
+def _unescape(raw: bytes) -> str:
+    from html import unescape
+
+    return unescape(raw.decode("utf-8", "replace"))
+
+
+def _blank_formulas(g: Guarded) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    try:
+        zf = zipfile.ZipFile(BytesIO(g.data))
+        workbook = zf.read("xl/workbook.xml")
+        rels = zf.read("xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in g.members else b""
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError, RuntimeError):
+        return found
+    targets = {rid: tgt for rid, tgt in _REL.findall(rels)}
+    targets.update({rid: tgt for tgt, rid in _REL_ALT.findall(rels)})
+    entries = {name: rid for name, rid in _SHEET_ENTRY.findall(workbook)}
+    entries.update({name: rid for rid, name in _SHEET_ENTRY_ALT.findall(workbook)})
+    for raw_name, rid in entries.items():
+        target = targets.get(rid)
+        if target is None:
+            continue
+        t = target.decode("utf-8", "replace").lstrip("/")
+        member = t if t.startswith("xl/") else f"xl/{t}"
+        try:
+            xml = zf.read(member)
+        except (KeyError, zipfile.BadZipFile, OSError, ValueError, RuntimeError):
+            continue
+        if b"<f" not in xml:
+            continue
+        blanks = found.setdefault(_unescape(raw_name), set())
+        for cell_ref, inner in _CELL.findall(xml):
+            if inner and b"<f" in inner and b"<v" not in inner:
+                blanks.add(cell_ref.decode())
+    return found

@@ -1,0 +1,181 @@
+"""Checks before any parser sees a file: is this a workbook we can safely read?
+
+Everything here works from the file's first bytes and, for zip-based formats, the zip's central
+directory. Nothing is decompressed except the small XML parts checked for DOCTYPE/ENTITY. A file
+that fails is turned away with one clear Chinese reason (`Unreadable`).
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+import zipfile
+from dataclasses import dataclass, field
+from io import BytesIO
+from pathlib import Path
+from typing import Literal
+
+Format = Literal["xlsx", "xls", "ods"]
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+MiB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a campaign form may look like. A real filled form is a few dozen KiB."""
+
+    max_bytes: int = 20 * MiB
+    max_members: int = 1000
+    max_member_bytes: int = 50 * MiB        # one part, uncompressed
+    max_total_bytes: int = 200 * MiB        # all parts, uncompressed
+    max_ratio: float = 100.0                # compression ratio, for parts over ratio_floor
+    ratio_floor: int = 1 * MiB
+    max_rows: int = 10_000                  # a sheet's declared dimension
+    max_cols: int = 200
+    max_shared_strings: int = 200_000
+    max_xml_scan: int = 64 * 1024           # bytes of each XML part scanned for DOCTYPE/ENTITY
+
+
+DEFAULT_LIMITS = Limits()
+
+
+class Unreadable(Exception):
+    """The file cannot be read as a workbook; the message says why, for the user."""
+
+    def __init__(self, reason: str, code: str = "unreadable"):
+        super().__init__(reason)
+        self.reason = reason
+        self.code = code
+
+
+@dataclass
+class Guarded:
+    """A file that passed the checks: its bytes, format, and what the zip directory told us."""
+
+    path: Path
+    data: bytes
+    format: Format
+    members: list[str] = field(default_factory=list)
+
+
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+_BAD_NAME = re.compile(r"(^/|^\\|\\|\x00|(^|/)\.\.(/|$)|^[A-Za-z]:)")
+_DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_DIMENSION = re.compile(rb'<dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+_SST_COUNT = re.compile(rb'<sst\b[^>]*?\b(?:uniqueCount|count)="(\d+)"')
+
+
+def guard(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Guarded:
+    """Read the file once and decide whether a parser may see it."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise Unreadable(f"无法打开文件：{exc.strerror or exc}", "unreadable") from None
+    if size == 0:
+        raise Unreadable("文件是空的（0 字节），请重新导出后再报送。", "empty-file")
+    if size > limits.max_bytes:
+        raise Unreadable(f"文件过大（{size / MiB:.1f} MB，上限 {limits.max_bytes / MiB:.0f} MB），"
+                         "不像是一张统计表，请检查是否发错文件。", "file-too-large")
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(limits.max_bytes + 1)
+    except OSError as exc:
+        raise Unreadable(f"无法读取文件：{exc.strerror or exc}", "unreadable") from None
+    head = data[:8]
+    if head == OLE_MAGIC:
+        if _ENCRYPTED_STREAM in data:
+            raise Unreadable("文件设置了打开密码，无法读取。请另存为未加密的副本后再报送。", "encrypted")
+        return Guarded(path, data, "xls")
+    if head[:4] in ZIP_MAGIC:
+        return _guard_zip(path, data, limits)
+    if head[:5] in (b"<?xml", b"<html", b"<HTML", b"<!DOC") or data[:3] == b"\xef\xbb\xbf":
+        raise Unreadable("这是网页或 XML 文件，不是 Excel 工作簿。请在 Excel 或 WPS 中另存为 .xlsx 后再报送。",
+                         "not-a-workbook")
+    if head[:4] == b"%PDF":
+        raise Unreadable("这是 PDF 文件，不是 Excel 工作簿。请报送 Excel 表格（.xlsx 或 .xls）。", "not-a-workbook")
+    raise Unreadable("不是 Excel 工作簿（无法识别的文件格式）。请报送 .xlsx、.xls 或 .ods 文件。", "not-a-workbook")
+
+
+def _guard_zip(path: Path, data: bytes, limits: Limits) -> Guarded:
+    try:
+        zf = zipfile.ZipFile(BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, struct.error, EOFError):
+        raise Unreadable("文件已损坏（压缩包结构不完整），请重新保存后再报送。", "corrupt-file") from None
+    if len(infos) > limits.max_members:
+        raise Unreadable(f"工作簿内部文件过多（{len(infos)} 个），不像是一张报表。", "suspicious-file")
+    names: set[str] = set()
+    total = 0
+    for info in infos:
+        name = info.filename
+        if _BAD_NAME.search(name) or name in names:
+            raise Unreadable("工作簿内部含有异常的文件名，可能被篡改，已拒绝读取。", "suspicious-file")
+        names.add(name)
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise Unreadable("工作簿使用了不支持的压缩方式，请在 Excel 或 WPS 中重新保存。", "suspicious-file")
+        if info.file_size > limits.max_member_bytes:
+            raise Unreadable("工作簿内部的数据过大，不像是一张报表，已拒绝读取。", "suspicious-file")
+        if info.file_size > limits.ratio_floor and info.file_size > limits.max_ratio * max(1, info.compress_size):
+            raise Unreadable("工作簿的压缩比异常（可能是“压缩炸弹”），已拒绝读取。", "suspicious-file")
+        total += info.file_size
+    if total > limits.max_total_bytes:
+        raise Unreadable("工作簿解压后过大，不像是一张报表，已拒绝读取。", "suspicious-file")
+
+    if "mimetype" in names and "content.xml" in names:
+        fmt: Format = "ods"
+        required = ["content.xml"]
+    elif "[Content_Types].xml" in names:
+        if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
+            if "word/document.xml" in names:
+                raise Unreadable("这是 Word 文档，不是 Excel 工作簿。", "not-a-workbook")
+            if "ppt/presentation.xml" in names:
+                raise Unreadable("这是 PowerPoint 文件，不是 Excel 工作簿。", "not-a-workbook")
+            raise Unreadable("工作簿缺少必要的组成部分（xl/workbook.xml），请重新保存后再报送。", "corrupt-file")
+        if "xl/workbook.bin" in names:
+            raise Unreadable("这是 .xlsb（二进制）工作簿，暂不支持。请另存为 .xlsx 后再报送。", "not-a-workbook")
+        fmt = "xlsx"
+        required = ["xl/workbook.xml"]
+    else:
+        raise Unreadable("这是压缩包，不是 Excel 工作簿。请报送 .xlsx、.xls 或 .ods 文件。", "not-a-workbook")
+
+    for name in sorted(names):
+        if not name.endswith((".xml", ".rels")):
+            continue
+        try:
+            with zf.open(name) as fh:
+                head = fh.read(limits.max_xml_scan)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, NotImplementedError):
+            raise Unreadable("文件已损坏（内部数据无法解压），请重新保存后再报送。", "corrupt-file") from None
+        if _DOCTYPE.search(head):
+            raise Unreadable("工作簿内含有不安全的 XML 声明（DOCTYPE/ENTITY），已拒绝读取。", "suspicious-file")
+        if fmt == "xlsx":
+            _check_xlsx_part(name, head, limits)
+    missing = [r for r in required if r not in names]
+    if missing:  # pragma: no cover - covered by the branches above
+        raise Unreadable("工作簿缺少必要的组成部分，请重新保存后再报送。", "corrupt-file")
+    return Guarded(path, data, fmt, sorted(names))
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n
+
+
+def _check_xlsx_part(name: str, head: bytes, limits: Limits) -> None:
+    if name.startswith("xl/worksheets/"):
+        m = _DIMENSION.search(head)
+        if m:
+            col = _col_number(m.group(3) or m.group(1))
+            row = int(m.group(4) or m.group(2))
+            if row > limits.max_rows or col > limits.max_cols:
+                raise Unreadable(f"工作表范围异常（{row} 行 × {col} 列），不像是一张报表，已拒绝读取。",
+                                 "suspicious-file")
+    elif name == "xl/sharedStrings.xml":
+        m = _SST_COUNT.search(head)
+        if m and int(m.group(1)) > limits.max_shared_strings:
+            raise Unreadable("工作簿的文字条目数量异常，不像是一张报表，已拒绝读取。", "suspicious-file")
