@@ -5,7 +5,7 @@
 
 from .version import __version__
 
-__all__ = ["__version__", "get_edition", "load_edition", "new_forms", "load_roster"]
+__all__ = ["__version__", "get_edition", "load_edition", "load_roster", "new_forms", "validate_file", "validate_paths"]
 
 
 def __getattr__(name: str):  # imported on first use, so `cbc --help` stays fast
@@ -17,6 +17,10 @@ def __getattr__(name: str):  # imported on first use, so `cbc --help` stays fast
         from .newform import new_forms
 
         return new_forms
+    if name in ("validate_file", "validate_paths"):
+        from . import validate
+
+        return getattr(validate, name)
     if name == "load_roster":
         from .roster import load_roster
 

@@ -103,17 +103,17 @@ def validate_file(path: str | Path, *, roster: Roster | None = None, level: Leve
         mtime = 0.0
     try:
         book = read_book(guard(path, limits))
+        located = locate_stats(book, ed)
+        result = judge(located, ed, roster=roster, level=level, path=path, book=book)
     except Unreadable as exc:
         result = _unreadable(path, exc.code, exc.reason)
-        result.mtime = mtime
-        return result
-    try:
-        located = locate_stats(book, ed)
     except FormNotFound:
         result = _unreadable(path, "form-not-found", _not_found_reason(book, ed))
-        result.mtime = mtime
-        return result
-    result = judge(located, ed, roster=roster, level=level, path=path, book=book)
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - a reader panic (pyo3 PanicException is a BaseException)
+        result = _unreadable(path, "reader-crashed",
+                             f"读取时出错（{type(exc).__name__}），文件可能已损坏。请在 Excel 或 WPS 中打开并另存为 .xlsx 后再报送。")
     result.mtime = mtime
     return result
 

@@ -147,6 +147,7 @@ _SHEET_ENTRY = re.compile(rb'<sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)
 _SHEET_ENTRY_ALT = re.compile(rb'<sheet\b[^>]*?\br:id="([^"]*)"[^>]*?\bname="([^"]*)"', re.S)
 _REL = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"', re.S)
 _REL_ALT = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"', re.S)
+_HAS_VALUE = re.compile(rb"<v>[^<]+</v>")
 _CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
 
 
@@ -182,6 +183,6 @@ def _blank_formulas(g: Guarded) -> dict[str, set[str]]:
             continue
         blanks = found.setdefault(_unescape(raw_name), set())
         for cell_ref, inner in _CELL.findall(xml):
-            if inner and b"<f" in inner and b"<v" not in inner:
+            if inner and b"<f" in inner and not _HAS_VALUE.search(inner):
                 blanks.add(cell_ref.decode())
     return found
