@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -7,6 +8,9 @@ from pathlib import Path
 import pytest
 
 from cbc_cli.forms import get_edition
+
+# A reader failure that cbc would turn into "cannot be read" is a bug in a test: show it.
+os.environ.setdefault("CBC_DEBUG", "1")
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

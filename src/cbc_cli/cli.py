@@ -6,6 +6,7 @@ Exit codes (a contract, see README): 0 clean, 1 findings at error level or unrea
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -233,17 +234,83 @@ def _validate_all(paths, recursive, roster, level, edition, annotate_dir):  # ty
     return results
 
 
+@app.command("aggregate")
+def aggregate_cmd(
+    paths: PathsArg,
+    out: Annotated[Optional[Path], typer.Option("-o", "--out", help="汇总工作簿（默认：查保促汇总_报送期.xlsx）。", show_default=False)] = None,
+    html: Annotated[Optional[Path], typer.Option("--html", help="另生成一份网页报告（可直接发给领导，浏览器打开、可打印）。", show_default=False)] = None,
+    period: PeriodOpt = None,
+    own: Annotated[Optional[Path], typer.Option("--own", help="本级（市总工会）自己填好的统计表：市本级栏目取自此表。", show_default=False)] = None,
+    strict_roster: Annotated[bool, typer.Option("--strict-roster", help="名册外单位的报表不计入（退回）。")] = False,
+    recursive: RecursiveOpt = False,
+    fmt: FormatOpt = "table",
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="并行读取的进程数（默认：CPU 核数）。", min=1, show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的汇总文件。")] = False,
+    level: LevelOpt = None,
+    config: ConfigOpt = None,
+    edition: EditionOpt = None,
+    debug: Annotated[bool, typer.Option("--debug", help="出错时显示程序的详细信息（供开发人员排查）。")] = False,
+) -> None:
+    """汇总一个文件夹的统计表，生成上一级的统计表和报送情况。
+
+    谁计入：有错误或无法读取的退回；同一单位多份只计最新一份（按填报日期、再按文件时间）；
+    超过截止日期的计入并标为迟报；名册中没有计入报表的单位列为未报。
+
+    退出码：0 全部计入且无人未报；1 有退回或未报（汇总照样生成）；2 用法错误。
+
+    示例：cbc aggregate 报送/ --period 2020H1 -o 汇总.xlsx --html 汇总.html
+    """
+    from .aggregate import AggregateError, aggregate
+    from .render import progress_bar, show_summary
+
+    _inputs(paths)
+    _format(fmt)
+    if own is not None and not own.is_file():
+        raise _fail(f"找不到 --own 文件：{own}")
+    roster = _roster(config)
+    lv = _level(level)
+    p = _period(period)
+
+    def work():  # type: ignore[no-untyped-def]
+        from .report import write_html
+        from .workbook.summary import write_summary
+        from .workbook.write import check_free
+
+        with progress_bar(enabled=fmt != "json") as progress:
+            summary = aggregate(paths, recursive=recursive, roster=roster, period=p, own_file=own,
+                                strict_roster=strict_roster, edition=edition, level=lv, jobs=jobs,
+                                progress=progress)
+        target = out or Path(f"查保促汇总_{summary.period}.xlsx")
+        check_free([t for t in (target, html) if t is not None], force)
+        written = [write_summary(summary, target, force=force)]
+        if html is not None:
+            written.append(write_html(summary, html, force=force))
+        return summary, written
+
+    try:
+        summary, written = _guarded(debug, work)
+    except AggregateError as exc:
+        raise _fail(str(exc)) from None
+    show_summary(summary, written, fmt)
+    raise typer.Exit(0 if summary.complete else 1)
+
+
 def _guarded(debug: bool, work):  # type: ignore[no-untyped-def]
     """Run the library call; anything unexpected becomes one Chinese line, not a traceback."""
+    from .aggregate import AggregateError
     from .forms import DefinitionError
     from .workbook.write import OutputExists
 
+    if debug:  # also seen by worker processes: a reader's failure then shows its traceback
+        os.environ["CBC_DEBUG"] = "1"
     try:
         return work()
     except (typer.Exit, KeyboardInterrupt):
         raise
     except DefinitionError as exc:
         raise _fail(str(exc)) from None
+    except AggregateError:
+        raise
     except OutputExists as exc:
         raise _fail(str(exc), 1) from None
     except OSError as exc:

@@ -96,6 +96,13 @@ class Aggregation(_Strict):
         return codes
 
 
+class Indicator(_Strict):
+    code: str = Field(pattern=_CODE)
+    label: str
+    numerator: str
+    denominator: str
+
+
 class StatsForm(_Strict):
     sheet: str
     attachment: str
@@ -111,7 +118,8 @@ class StatsForm(_Strict):
     note_row: int
     column_widths: tuple[float, ...]
     fields: tuple[StatsField, ...] = Field(min_length=1)
-    aggregation: Aggregation = Aggregation()
+    aggregation: dict[Level, Aggregation] = {}
+    indicators: tuple[Indicator, ...] = ()
     rules: tuple[Rule, ...] = ()
 
     @model_validator(mode="after")
@@ -129,9 +137,14 @@ class StatsForm(_Strict):
             for c in r.field_codes():
                 if c not in codes:
                     raise ValueError(f"规则 {r.code} 引用了未知字段 “{c}”")
-        for c in self.aggregation.field_codes():
-            if c not in codes:
-                raise ValueError(f"汇总方法引用了未知字段 “{c}”")
+        for lv, agg in self.aggregation.items():
+            for c in agg.field_codes():
+                if c not in codes:
+                    raise ValueError(f"汇总方法（{lv}）引用了未知字段 “{c}”")
+        for ind in self.indicators:
+            for c in (ind.numerator, ind.denominator):
+                if c not in codes:
+                    raise ValueError(f"指标 {ind.code} 引用了未知字段 “{c}”")
         return self
 
     def field(self, code: str) -> StatsField:

@@ -145,3 +145,79 @@ def _strip_where(message: str, cell: str | None) -> str:
     if cell and message.startswith(cell + "："):
         return message[len(cell) + 1:]
     return message
+
+
+class progress_bar:
+    """A rich progress bar on long runs in a terminal; a no-op callback otherwise."""
+
+    def __init__(self, enabled: bool = True, threshold: int = 20):
+        self.enabled = enabled and console.is_terminal
+        self.threshold = threshold
+        self._progress = None
+        self._task = None
+
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        return self.update if self.enabled else None
+
+    def update(self, done: int, total: int) -> None:
+        if total < self.threshold:
+            return
+        if self._progress is None:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self._progress = Progress(TextColumn("读取报表"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                                      console=console, transient=True)
+            self._progress.start()
+            self._task = self._progress.add_task("read", total=total)
+        self._progress.update(self._task, completed=done)
+
+    def __exit__(self, *exc) -> None:  # type: ignore[no-untyped-def]
+        if self._progress is not None:
+            self._progress.stop()
+
+
+def show_summary(summary, written: list[Path], fmt: str) -> None:  # type: ignore[no-untyped-def]
+    from .aggregate import STATUS_NAMES
+    from .values import fmt_number
+
+    if fmt == "json":
+        data = summary.to_json()
+        data["outputs"] = [str(p) for p in written]
+        print_json(data)
+        return
+    console.print(f"[bold]{_escape(summary.roster.city.name)}　{summary.period.label}“查保促”统计表汇总[/]")
+    counts = Table(show_header=True)
+    for name in ("已计入", "未报", "迟报", "退回", "被替换", "名册外"):
+        counts.add_column(name, justify="right")
+    counts.add_row(*(str(n) for n in (len(summary.counted), len(summary.missing), len(summary.late),
+                                      len(summary.rejected), len(summary.replaced), len(summary.unlisted))))
+    console.print(counts)
+    notes = Table(show_header=True, title="需要跟进", title_justify="left")
+    notes.add_column("单位")
+    notes.add_column("情况", no_wrap=True)
+    notes.add_column("说明", overflow="fold")
+    rows = 0
+    for row in summary.status_rows():
+        if row["status"] in ("counted",):
+            continue
+        file = f"（{row['path'].name}）" if row["path"] else ""
+        notes.add_row(_escape(row["unit"]), STATUS_NAMES[row["status"]], _escape(f"{row['note']}{file}"))
+        rows += 1
+    if rows:
+        console.print(notes)
+    key = Table(title="主要合计", title_justify="left")
+    key.add_column("栏目")
+    key.add_column("合计", justify="right")
+    fields = summary.edition.stats.by_code
+    for code in ("units_total", "workers_total", "trainings_total", "trained_total", "hazards_found", "hazards_fixed",
+                 "county_fund", "county_paid"):
+        if code in fields:
+            key.add_row(_escape(fields[code].label), fmt_number(summary.totals.get(code)))
+    for spec in summary.edition.stats.indicators:
+        v = summary.indicators().get(spec.code)
+        key.add_row(_escape(spec.label), "—" if v is None else f"{v * 100:.1f}%")
+    console.print(key)
+    for issue in summary.issues:
+        console.print(f"[yellow]提醒：[/]{_escape(issue.message)}")
+    for p in written:
+        console.print(f"已写入 {_escape(str(p))}")

@@ -36,10 +36,14 @@ class Unit(BaseModel):
 
 
 class City(BaseModel):
+    """The body that collects the returns and adds them up (the city federation by default;
+    a district federation adding up its enterprises sets level = "county")."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
     name: str = "市总工会"
     aliases: tuple[str, ...] = ()
     prefixes: tuple[str, ...] = ()
+    level: Level = "city"
 
 
 class Deadlines(BaseModel):

@@ -7,6 +7,7 @@ raises for a bad file: an unreadable file is a result with readable=False and it
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+import os
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -112,6 +113,8 @@ def validate_file(path: str | Path, *, roster: Roster | None = None, level: Leve
     except (KeyboardInterrupt, SystemExit, MemoryError):
         raise
     except BaseException as exc:  # noqa: BLE001 - a reader panic (pyo3 PanicException is a BaseException)
+        if os.environ.get("CBC_DEBUG"):
+            raise
         result = _unreadable(path, "reader-crashed",
                              f"读取时出错（{type(exc).__name__}），文件可能已损坏。请在 Excel 或 WPS 中打开并另存为 .xlsx 后再报送。")
     result.mtime = mtime
@@ -154,7 +157,7 @@ def judge(located: Located, ed: Edition, *, roster: Roster, level: Level | None 
         if match is not None:
             result.unit, result.level, result.listed = match.name, match.level, True
         elif roster.is_city(written):
-            result.unit, result.level, result.listed = roster.city.name, "city", True
+            result.unit, result.level, result.listed = roster.city.name, roster.city.level, True
         else:
             result.unit = written
             issues.append(Issue("warning", "unit-unlisted",

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from .grid import Book, Sheet, parse_ref, ref
@@ -78,13 +77,21 @@ def _label_keys(label: str) -> list[str]:
     return keys
 
 
-@lru_cache(maxsize=16)
+_INDEXES: dict[int, tuple[Edition, dict[str, tuple[str, ...]]]] = {}
+
+
 def _stats_index(ed: Edition) -> dict[str, tuple[str, ...]]:
+    """Normalised label -> field codes, built once per edition object."""
+    cached = _INDEXES.get(id(ed))
+    if cached is not None and cached[0] is ed:
+        return cached[1]
     index: dict[str, list[str]] = {}
     for f in ed.stats.fields:
         for key in _label_keys(f.label):
             index.setdefault(key, []).append(f.code)
-    return {k: tuple(v) for k, v in index.items()}
+    frozen = {k: tuple(v) for k, v in index.items()}
+    _INDEXES[id(ed)] = (ed, frozen)
+    return frozen
 
 
 def _lookup(index: dict[str, tuple[str, ...]], text: str) -> tuple[str, ...] | None:

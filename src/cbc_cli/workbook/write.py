@@ -237,10 +237,11 @@ def _field_prompt(f: StatsField) -> tuple[str, str]:
 
 def build_stats_sheet(wb: Workbook, ed: Edition, *, unit: str | None = None, report_date: date | None = None,
                       values: Mapping[str, Any] | None = None, protect: bool = True,
-                      index: int | None = None) -> Worksheet:
+                      sheet_name: str | None = None) -> Worksheet:
     """The official 统计表 layout as a sheet of wb; inputs shaded, unlocked and validated."""
     form = ed.stats
-    ws = wb.create_sheet(form.sheet, index)
+    sheet_name = sheet_name or form.sheet
+    ws = wb.create_sheet(sheet_name)
     for i, width in enumerate(form.column_widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ncols = len(form.column_widths)
@@ -312,19 +313,21 @@ def build_stats_sheet(wb: Workbook, ed: Edition, *, unit: str | None = None, rep
         ws.protection.formatColumns = False
         ws.protection.formatRows = False
     for f in form.fields:
-        _define(wb, f"cbc_{f.code}", form.sheet, f.value_cell)
+        _define(wb, f"cbc_{f.code}", sheet_name, f.value_cell)
     return ws
 
 
-def stats_identity(ed: Edition, unit: str | None, period: str | None) -> dict[str, str]:
+def stats_identity(ed: Edition, unit: str | None, period: str | None, sheet: str | None = None,
+                   kind: str = "form") -> dict[str, str]:
     form = ed.stats
     entries = {
         "generator": f"cbc {__version__}",
         "form": "stats",
+        "kind": kind,
         "edition": ed.id,
         "unit": unit or "",
         "period": period or "",
-        "sheet": form.sheet,
+        "sheet": sheet or form.sheet,
         "unit_cell": form.unit_cell,
         "date_cell": form.date_cell,
     }

@@ -1,0 +1,376 @@
+"""`cbc aggregate`: a folder of returns -> who counts, and the summary one level up.
+
+Each file is read and judged as `cbc validate` does (in worker processes). Then:
+- returns with errors, and files that cannot be read, are rejected with their reason;
+- a unit with several returns counts only its latest (填报日期, then file time): the rest
+  are replaced;
+- returns dated after their level's deadline count, and are late;
+- returns from units not in the roster count and are unlisted (or are rejected with
+  strict_roster);
+- roster units with no counted return are missing.
+The sums follow the edition's aggregation table for the level of the adding body. Money is
+added as Decimal, never as float.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+from .findings import Issue
+from .forms import Edition, Level, get_edition
+from .roster import Period, Roster, Unit, default_roster
+from .validate import FileResult, find_workbooks, json_number, validate_file
+
+Status = Literal["counted", "late", "replaced", "rejected", "unlisted"]
+Progress = Callable[[int, int], None]
+
+
+class AggregateError(Exception):
+    """The aggregation cannot go on as asked (e.g. the period cannot be told)."""
+
+
+@dataclass
+class Counted:
+    result: FileResult
+    late: bool = False
+    deadline: date | None = None
+
+    @property
+    def unit(self) -> str:
+        return self.result.unit or "?"
+
+
+@dataclass
+class Rejected:
+    result: FileResult
+    reason: str
+
+
+@dataclass
+class Replaced:
+    result: FileResult
+    by: FileResult
+
+
+@dataclass
+class Own:
+    """The adding body's own figures and where they came from."""
+
+    values: dict[str, Decimal | int | None] = field(default_factory=dict)
+    source: str = ""
+    result: FileResult | None = None
+
+
+@dataclass
+class Summary:
+    edition: Edition
+    roster: Roster
+    period: Period
+    level: Level                         # the level of the summary (the adding body)
+    results: list[FileResult]
+    counted: list[Counted]
+    replaced: list[Replaced]
+    rejected: list[Rejected]
+    missing: list[Unit]
+    own: Own
+    totals: dict[str, int | Decimal | None]
+    issues: list[Issue]                  # findings about the aggregation itself
+
+    @property
+    def late(self) -> list[Counted]:
+        return [c for c in self.counted if c.late]
+
+    @property
+    def unlisted(self) -> list[Counted]:
+        return [c for c in self.counted if not c.result.listed]
+
+    @property
+    def complete(self) -> bool:
+        """Every return counted and nobody missing (the exit code's question)."""
+        return not self.rejected and not self.missing
+
+    def indicators(self, values: dict[str, Any] | None = None) -> dict[str, float | None]:
+        v = self.totals if values is None else values
+        out: dict[str, float | None] = {}
+        for ind in self.edition.stats.indicators:
+            num, den = v.get(ind.numerator), v.get(ind.denominator)
+            out[ind.code] = round(float(Decimal(num) / Decimal(den)), 4) if num is not None and den else None
+        return out
+
+    def status_rows(self) -> list[dict[str, Any]]:
+        """One row per roster unit (and per unlisted or unattributed return): the 报送情况 sheet."""
+        rows: list[dict[str, Any]] = []
+        by_unit: dict[str, list[tuple[str, FileResult, str]]] = {}
+        for c in self.counted:
+            by_unit.setdefault(c.unit, []).append(("late" if c.late else ("unlisted" if not c.result.listed else "counted"),
+                                                   c.result, _deadline_note(c)))
+        for r in self.replaced:
+            by_unit.setdefault(r.result.unit or "?", []).append(("replaced", r.result, f"已由 {r.by.path.name} 替代"))
+        loose: list[tuple[str, FileResult, str]] = []
+        for r in self.rejected:
+            if r.result.unit:
+                by_unit.setdefault(r.result.unit, []).append(("rejected", r.result, r.reason))
+            else:
+                loose.append(("rejected", r.result, r.reason))
+        order = [u.name for u in self.roster.units]
+        order += sorted(u for u in by_unit if u not in order)
+        for unit in order:
+            entries = by_unit.get(unit)
+            if not entries:
+                rows.append({"unit": unit, "status": "missing", "date": None, "deadline": self.deadline_for(unit),
+                             "path": None, "errors": 0, "warnings": 0, "note": "未报送"})
+                continue
+            if not any(s in ("counted", "late", "unlisted") for s, _, _ in entries) and unit in set(u.name for u in self.roster.units):
+                rows.append({"unit": unit, "status": "missing", "date": None, "deadline": self.deadline_for(unit),
+                             "path": None, "errors": 0, "warnings": 0, "note": "没有可计入的报表"})
+            for status, res, note in sorted(entries, key=lambda e: _STATUS_ORDER[e[0]]):
+                rows.append({"unit": unit, "status": status, "date": res.date, "deadline": self.deadline_for(unit),
+                             "path": res.path, "errors": len(res.errors), "warnings": len(res.warnings), "note": note})
+        for status, res, note in loose:
+            rows.append({"unit": res.unit_written or "（无法识别）", "status": status, "date": res.date, "deadline": None,
+                         "path": res.path, "errors": len(res.errors), "warnings": len(res.warnings), "note": note})
+        return rows
+
+    def deadline_for(self, unit: str) -> date | None:
+        u = next((x for x in self.roster.units if x.name == unit), None)
+        return self.roster.deadline(u.level if u else "county", self.period)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": 1,
+            "period": str(self.period),
+            "totals": {k: json_number(v) for k, v in self.totals.items()},
+            "indicators": self.indicators(),
+            "counted": [{"unit": c.unit, "path": str(c.result.path), "date": _iso(c.result.date)} for c in self.counted],
+            "replaced": [{"unit": r.result.unit, "path": str(r.result.path)} for r in self.replaced],
+            "late": [{"unit": c.unit, "path": str(c.result.path), "date": _iso(c.result.date),
+                      "deadline": _iso(c.deadline)} for c in self.late],
+            "missing": [u.name for u in self.missing],
+            "unlisted": [{"unit": c.unit, "path": str(c.result.path)} for c in self.unlisted],
+            "rejected": [{"path": str(r.result.path), "unit": r.result.unit, "reason": r.reason} for r in self.rejected],
+            "issues": [dict(i.as_json(), path=str(res.path), unit=res.unit)
+                       for res in self.results for i in res.issues]
+                      + [dict(i.as_json(), path=None, unit=None) for i in self.issues],
+        }
+
+
+_STATUS_ORDER = {"counted": 0, "late": 0, "unlisted": 0, "replaced": 1, "rejected": 2}
+STATUS_NAMES = {"counted": "已计入", "late": "迟报（已计入）", "unlisted": "名册外（已计入）", "replaced": "被替换",
+                "rejected": "退回", "missing": "未报"}
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _deadline_note(c: Counted) -> str:
+    if c.late and c.deadline and c.result.date:
+        return f"迟报 {(c.result.date - c.deadline).days} 天（截止 {c.deadline.isoformat()}）"
+    if not c.result.listed:
+        return "单位不在名册中"
+    return ""
+
+
+# --- reading many files ------------------------------------------------------------------
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(roster: Roster, edition: Edition, level: Level | None) -> None:
+    _WORKER.update(roster=roster, edition=edition, level=level)
+
+
+def _work(path: Path) -> FileResult:
+    return validate_file(path, roster=_WORKER["roster"], edition=_WORKER["edition"], level=_WORKER["level"])
+
+
+def read_all(paths: Sequence[Path], *, roster: Roster, edition: Edition, level: Level | None = None,
+             jobs: int | None = None, progress: Progress | None = None) -> list[FileResult]:
+    """validate_file over many files, in worker processes when it pays; results in input order."""
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    total = len(paths)
+    if jobs == 1 or total < 8:
+        out = []
+        for i, p in enumerate(paths, 1):
+            out.append(validate_file(p, roster=roster, edition=edition, level=level))
+            if progress:
+                progress(i, total)
+        return out
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunk = max(1, min(64, total // (jobs * 4) or 1))
+    results: list[FileResult] = []
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(roster, edition, level)) as pool:
+        for i, r in enumerate(pool.map(_work, paths, chunksize=chunk), 1):
+            results.append(r)
+            if progress:
+                progress(i, total)
+    return results
+
+
+# --- who counts ---------------------------------------------------------------------------
+
+def infer_period(results: Iterable[FileResult]) -> Period | None:
+    votes: Counter[str] = Counter()
+    for r in results:
+        if not r.readable:
+            continue
+        if r.period:
+            votes[r.period] += 2
+        elif r.date:
+            votes[str(Period.of_date(r.date))] += 1
+    if not votes:
+        return None
+    return Period.parse(votes.most_common(1)[0][0])
+
+
+def _period_mismatch(r: FileResult, period: Period) -> str | None:
+    if r.period and r.period != str(period):
+        return f"这是 {Period.parse(r.period).label} 的报表（表内标识），不属于 {period.label}。"
+    if r.date and Period.of_date(r.date) != period and not r.period:
+        # a late H1 return can be dated in July; anything else outside the period is not this period's
+        return f"填报日期 {r.date.isoformat()} 不在 {period.label} 内，请核对是否报错了期。"
+    return None
+
+
+def decide(results: list[FileResult], *, roster: Roster, period: Period,
+           strict_roster: bool = False) -> tuple[list[Counted], list[Replaced], list[Rejected], list[Unit]]:
+    rejected: list[Rejected] = []
+    candidates: dict[str, list[FileResult]] = {}
+    for r in results:
+        if not r.valid:
+            rejected.append(Rejected(r, r.reason or "无法读取"))
+            continue
+        if r.unit == roster.city.name and r.listed:
+            rejected.append(Rejected(r, f"这是{roster.city.name}自己的报表（汇总表），不计入；本级数据请用 --own 或 cbc.toml 提供。"))
+            continue
+        mismatch = _period_mismatch(r, period)
+        if mismatch:
+            rejected.append(Rejected(r, mismatch))
+            continue
+        if strict_roster and not r.listed:
+            rejected.append(Rejected(r, f"单位“{r.unit}”不在名册中（--strict-roster）。"))
+            continue
+        candidates.setdefault(r.unit or "?", []).append(r)
+    counted: list[Counted] = []
+    replaced: list[Replaced] = []
+    for unit, rs in candidates.items():
+        rs.sort(key=lambda x: (x.date or date.min, x.mtime, str(x.path)), reverse=True)
+        latest = rs[0]
+        replaced.extend(Replaced(r, latest) for r in rs[1:])
+        deadline = roster.deadline(latest.level or "county", period)
+        late = bool(deadline and latest.date and latest.date > deadline)
+        counted.append(Counted(latest, late, deadline))
+    names = {c.unit for c in counted}
+    missing = [u for u in roster.units if u.name not in names]
+    order = {u.name: i for i, u in enumerate(roster.units)}
+    counted.sort(key=lambda c: (order.get(c.unit, len(order)), c.unit))
+    return counted, replaced, rejected, missing
+
+
+# --- the sums -------------------------------------------------------------------------------
+
+def add_up(ed: Edition, level: Level, counted: Sequence[Counted], roster: Roster, own: Own) -> tuple[dict[str, int | Decimal | None], list[Issue]]:
+    method = ed.stats.aggregation.get(level)
+    if method is None:
+        raise AggregateError(f"表样没有规定{level}级的汇总方法。")
+    fields = ed.stats.by_code
+    totals: dict[str, int | Decimal | None] = {f.code: None for f in ed.stats.fields}
+    issues: list[Issue] = []
+
+    def zero(code: str) -> int | Decimal:
+        return Decimal(0) if fields[code].is_money else 0
+
+    for code in method.sum:
+        total = zero(code)
+        for c in counted:
+            v = c.result.values.get(code)
+            if v is not None:
+                total += v
+        totals[code] = total
+    missing_own: list[str] = []
+    for code in (*method.sum_own, *method.own):
+        own_v = own.values.get(code)
+        if own_v is None:
+            missing_own.append(code)
+        if code in method.sum_own:
+            total = zero(code)
+            for c in counted:
+                v = c.result.values.get(code)
+                if v is not None:
+                    total += v
+            totals[code] = total + (own_v or 0)
+        else:
+            totals[code] = own_v
+    for code in method.roster_count:
+        totals[code] = len(roster.federations)
+    if method.count_funded:
+        cf = method.count_funded
+        totals[cf.field] = sum(1 for c in counted if any((c.result.values.get(k) or 0) > 0 for k in cf.when_positive))
+    for code, v in list(totals.items()):
+        if v is not None and fields[code].kind == "count":
+            totals[code] = int(v)
+    if missing_own:
+        labels = "、".join(fields[c].label for c in missing_own)
+        issues.append(Issue("warning", "own-figures-missing",
+                            f"没有提供本级（{roster.city.name}）自己的数据：{labels}。"
+                            "请在 cbc.toml 的 [own] 中填写，或用 --own 指定本级填好的统计表；"
+                            "“本级+下级”的栏目暂按下级合计。"))
+    return totals, issues
+
+
+def own_figures(ed: Edition, level: Level, roster: Roster, own_file: Path | None = None) -> tuple[Own, list[Issue]]:
+    """The adding body's own figures: from --own (its own filled 统计表), else cbc.toml [own]."""
+    method = ed.stats.aggregation.get(level)
+    codes = [*method.sum_own, *method.own] if method else []
+    fields = ed.stats.by_code
+    if own_file is not None:
+        r = validate_file(own_file, roster=roster, edition=ed, level=level)
+        if not r.readable:
+            raise AggregateError(f"--own 文件无法读取：{r.reason}")
+        values: dict[str, Decimal | int | None] = {}
+        for code in codes:
+            values[code] = r.values.get(code)
+        issues = [i for i in r.issues if i.field in codes and i.severity == "error"]
+        return Own(values, f"本级统计表 {own_file.name}", r), issues
+    values = {}
+    for code in codes:
+        v = roster.own.get(code)
+        if v is not None:
+            values[code] = v if fields[code].is_money else int(v)
+    unknown = sorted(set(roster.own) - set(fields))
+    issues = []
+    if unknown:
+        issues.append(Issue("warning", "own-unknown-field", f"cbc.toml 的 [own] 中有未知栏目：{'、'.join(unknown)}（已忽略）。"))
+    return Own(values, "cbc.toml [own]" if values else ""), issues
+
+
+def aggregate(paths: Iterable[str | Path], *, recursive: bool = False, roster: Roster | None = None,
+              period: Period | None = None, own_file: Path | None = None, strict_roster: bool = False,
+              edition: str | Edition | None = None, level: Level | None = None, jobs: int | None = None,
+              progress: Progress | None = None) -> Summary:
+    """Read a folder of returns and add them up. Raises AggregateError only when it cannot go on."""
+    ed = edition if isinstance(edition, Edition) else get_edition(edition)
+    roster = roster if roster is not None else default_roster()
+    files = list(find_workbooks(paths, recursive))
+    if own_file is not None:
+        own_resolved = Path(own_file).resolve()
+        files = [f for f in files if f.resolve() != own_resolved]
+    results = read_all(files, roster=roster, edition=ed, level=level, jobs=jobs, progress=progress)
+    if period is None:
+        period = infer_period(results)
+        if period is None:
+            raise AggregateError("无法从报表推断报送期（没有可读的报表或都没有填报日期），请用 --period 指定，如 --period 2020H1。")
+    counted, replaced, rejected, missing = decide(results, roster=roster, period=period, strict_roster=strict_roster)
+    summary_level: Level = roster.city.level
+    own, own_issues = own_figures(ed, summary_level, roster, Path(own_file) if own_file else None)
+    totals, sum_issues = add_up(ed, summary_level, counted, roster, own)
+    return Summary(ed, roster, period, summary_level, results, counted, replaced, rejected, missing, own, totals,
+                   own_issues + sum_issues)

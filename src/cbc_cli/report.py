@@ -1,0 +1,115 @@
+"""The HTML report of an aggregation, for leaders: one self-contained page, no network.
+
+The template (templates/report.html.j2) is autoescaped: everything taken from input — unit
+names, file names, messages — is escaped. The bar chart is inline SVG computed here.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .paths import templates_dir
+
+if TYPE_CHECKING:
+    from .aggregate import Summary
+
+BAR_HEIGHT = 14
+ROW_GAP = 12
+LABEL_WIDTH = 220
+CHART_WIDTH = 460
+
+
+def _percent(x: float | None) -> str:
+    return "—" if x is None else f"{x * 100:.1f}%"
+
+
+def _number(v: Any) -> str:
+    from .values import fmt_number
+
+    return "" if v is None else fmt_number(v)
+
+
+def chart(summary: Summary) -> dict[str, Any]:
+    """Horizontal bars of hazards found and fixed per counted unit, in SVG coordinates."""
+    rows = [(c.unit, c.result.values.get("hazards_found") or 0, c.result.values.get("hazards_fixed") or 0)
+            for c in summary.counted]
+    top = max([max(f, x) for _, f, x in rows] + [1])
+    bars = []
+    for i, (unit, found, fixed) in enumerate(rows):
+        y = i * (2 * BAR_HEIGHT + ROW_GAP)
+        bars.append({
+            "unit": unit, "y": y, "label_y": y + BAR_HEIGHT + 4,
+            "found": found, "fixed": fixed,
+            "found_w": round(CHART_WIDTH * found / top, 1), "fixed_w": round(CHART_WIDTH * fixed / top, 1),
+            "fixed_y": y + BAR_HEIGHT,
+        })
+    height = max(1, len(rows)) * (2 * BAR_HEIGHT + ROW_GAP) + 30
+    return {"bars": bars, "height": height, "width": LABEL_WIDTH + CHART_WIDTH + 80, "label_width": LABEL_WIDTH,
+            "bar_height": BAR_HEIGHT, "legend_y": height - 10}
+
+
+def context(summary: Summary, made_on: date) -> dict[str, Any]:
+    from .aggregate import STATUS_NAMES
+
+    ed = summary.edition
+    ind = summary.indicators()
+    return {
+        "title": f"{summary.period.label}“查保促”工作情况汇总",
+        "city": summary.roster.city.name,
+        "period": summary.period.label,
+        "made_on": made_on.isoformat(),
+        "counts": [
+            ("已计入", len(summary.counted)), ("未报", len(summary.missing)), ("迟报", len(summary.late)),
+            ("退回", len(summary.rejected)), ("被替换", len(summary.replaced)), ("名册外", len(summary.unlisted)),
+        ],
+        "totals": [{"no": f.no, "label": f.label, "unit": f.unit, "value": _number(summary.totals.get(f.code))}
+                   for f in ed.stats.fields],
+        "indicators": [{"label": spec.label, "value": _percent(ind.get(spec.code))} for spec in ed.stats.indicators],
+        "units": [{
+            "unit": c.unit, "date": c.result.date.isoformat() if c.result.date else "",
+            "late": c.late,
+            "workers": _number(c.result.values.get("workers_total")),
+            "found": _number(c.result.values.get("hazards_found")),
+            "fixed": _number(c.result.values.get("hazards_fixed")),
+            "indicators": [_percent(summary.indicators(c.result.values).get(s.code)) for s in ed.stats.indicators],
+        } for c in summary.counted],
+        "indicator_labels": [s.label for s in ed.stats.indicators],
+        "status": [{
+            "unit": row["unit"], "status": STATUS_NAMES[row["status"]], "kind": row["status"],
+            "date": row["date"].isoformat() if row["date"] else "",
+            "file": row["path"].name if row["path"] else "", "note": row["note"],
+        } for row in summary.status_rows()],
+        "chart": chart(summary),
+        "issues": summary.issues,
+    }
+
+
+def render_html(summary: Summary, made_on: date | None = None) -> str:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(loader=FileSystemLoader(str(templates_dir())), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    return env.get_template("report.html.j2").render(**context(summary, made_on or date.today()))
+
+
+def write_html(summary: Summary, path: str | Path, *, force: bool = False, made_on: date | None = None) -> Path:
+    import os
+    import tempfile
+
+    from .workbook.write import check_free
+
+    path = Path(path)
+    check_free([path], force)
+    html = render_html(summary, made_on)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".cbc-", suffix=".html.part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(html)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
