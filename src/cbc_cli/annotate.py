@@ -8,6 +8,7 @@ original's and kept inside the chosen folder.
 from __future__ import annotations
 
 from pathlib import Path
+from .findings import shown
 from .forms import Edition, get_edition
 from .validate import FileResult
 
@@ -30,7 +31,7 @@ def annotate(result: FileResult, out_dir: str | Path, *, edition: Edition | None
     values: dict[str, object] = dict(result.values)
     for code, text in result.raw.items():  # what the unit typed where it could not be read
         if values.get(code) is None and text not in (None, ""):
-            values[code] = str(text)
+            values[code] = shown(text)
     wb = new_stats_workbook(ed, unit=result.unit_written or result.unit, period=result.period,
                             report_date=result.date, values=values)
     ws = wb[ed.stats.sheet]
@@ -57,3 +58,35 @@ def annotate(result: FileResult, out_dir: str | Path, *, edition: Edition | None
 def _severity_word(severity: str) -> str:
     return "【错误】" if severity == "error" else "【提醒】"
 
+
+
+def annotate_selfcheck(result, out_dir: str | Path, *, edition: Edition | None = None) -> Path | None:  # type: ignore[no-untyped-def]
+    """The same for a 自查表: a fresh form with the scores, the offending items marked."""
+    from .workbook.write import inside, mark_cell, new_selfcheck_workbook, save_atomic
+
+    if not result.readable or not result.issues:
+        return None
+    ed = edition or get_edition(result.edition)
+    scores: dict[int, object] = {i.item: i.score for i in result.items if i.score is not None}
+    for no, text in result.raw.items():
+        if scores.get(no) is None and text not in (None, ""):
+            scores[no] = shown(text)
+    wb = new_selfcheck_workbook(ed, unit=result.unit_written or result.unit, period=result.period, scores=scores)
+    ws = wb[ed.selfcheck.sheet]
+    general: list[str] = []
+    for issue in result.issues:
+        if issue.item is not None:
+            target = f"C{ed.selfcheck.item_row(issue.item)}"
+        elif issue.code == "unit-missing":
+            target = ed.selfcheck.unit_cell
+        elif issue.code == "total-mismatch":
+            target = f"C{ed.selfcheck.total_row}"
+        else:
+            general.append(issue.message)
+            continue
+        mark_cell(ws, target, _severity_word(issue.severity) + issue.message, issue.severity)
+    if general:
+        mark_cell(ws, f"A{ed.selfcheck.title_row}", "\n".join(general), "error")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    return save_atomic(wb, inside(out, annotated_name(result)), force=True)

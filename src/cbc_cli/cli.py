@@ -234,6 +234,60 @@ def _validate_all(paths, recursive, roster, level, edition, annotate_dir):  # ty
     return results
 
 
+@app.command("score")
+def score_cmd(
+    paths: PathsArg,
+    out: Annotated[Optional[Path], typer.Option("-o", "--out", help="把排名写成工作簿（如 排名.xlsx）。", show_default=False)] = None,
+    recursive: RecursiveOpt = False,
+    fmt: FormatOpt = "table",
+    strict: Annotated[bool, typer.Option("--strict", help="把提醒也当作错误（影响退出码）。")] = False,
+    annotate: Annotated[Optional[Path], typer.Option("--annotate", help="为有问题的自查表各生成一份标注件，存入此文件夹。", show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的排名文件。")] = False,
+    config: ConfigOpt = None,
+    edition: EditionOpt = None,
+    debug: Annotated[bool, typer.Option("--debug", help="出错时显示程序的详细信息（供开发人员排查）。")] = False,
+) -> None:
+    """给自查表（附件2）打分：逐项核对得分（0 至该项满分的整数），计算各项目小计和总得分，多份时排名。
+
+    总得分由 cbc 计算，不读表上写的合计；表上合计不符时给出提醒。
+    同时给出同一单位的统计表时，会交叉核对（如第3项培训得分而统计表培训次数为0）。
+
+    退出码：0 没有错误；1 有错误或有文件无法读取；2 用法错误。
+
+    示例：cbc score 自查表/ -o 排名.xlsx
+    """
+    from .render import show_scores
+
+    _inputs(paths)
+    _format(fmt)
+    _annotate_dir(annotate, paths)
+    roster = _roster(config)
+
+    def work():  # type: ignore[no-untyped-def]
+        from .annotate import annotate_selfcheck
+        from .forms import get_edition
+        from .scoring import score_paths
+        from .workbook.summary import write_ranking
+        from .workbook.write import check_free
+
+        ed = get_edition(edition)
+        if out is not None:
+            check_free([out], force)
+        ranking = score_paths(paths, recursive=recursive, roster=roster, edition=ed)
+        written = []
+        if annotate is not None:
+            for r in ranking.results:
+                annotate_selfcheck(r, annotate, edition=ed)
+        if out is not None:
+            written.append(write_ranking(ranking, ed, out, force=force))
+        return ranking, written
+
+    ranking, written = _guarded(debug, work)
+    show_scores(ranking, written, fmt)
+    failed = any(not r.valid or (strict and r.warnings) for r in ranking.results)
+    raise typer.Exit(1 if failed else 0)
+
+
 @app.command("aggregate")
 def aggregate_cmd(
     paths: PathsArg,

@@ -221,3 +221,54 @@ def show_summary(summary, written: list[Path], fmt: str) -> None:  # type: ignor
         console.print(f"[yellow]提醒：[/]{_escape(issue.message)}")
     for p in written:
         console.print(f"已写入 {_escape(str(p))}")
+
+
+def show_scores(ranking, written: list[Path], fmt: str) -> None:  # type: ignore[no-untyped-def]
+    if fmt == "json":
+        print_json(ranking.to_json())
+        return
+    results = ranking.results
+    if not results:
+        console.print("没有找到自查表。")
+    elif len(results) == 1:
+        _show_one_score(results[0])
+    else:
+        t = Table(title="自查表排名", title_justify="left")
+        for col in ("名次", "企业工会", "总得分", "提醒"):
+            t.add_column(col, justify="right" if col in ("名次", "总得分") else "left")
+        for rank, r in ranking.ranked:
+            t.add_row(str(rank), _escape(r.unit or ""), f"{r.total}/{r.max}", str(len(r.warnings)) if r.warnings else "")
+        console.print(t)
+        if ranking.invalid:
+            bad = Table(title="未计入排名（有错误或无法读取）", title_justify="left")
+            bad.add_column("文件")
+            bad.add_column("企业工会")
+            bad.add_column("原因", overflow="fold")
+            for r in ranking.invalid:
+                bad.add_row(_escape(_short(r.path)), _escape(r.unit or ""), _escape(r.reason or ""))
+            console.print(bad)
+    for r in results:
+        if r.readable and r.issues and len(results) > 1:
+            console.print(_issue_table(f"{_short(r.path, 60)}（{r.unit or '未填单位'}）", r.issues))
+    for p in written:
+        console.print(f"已写入 {_escape(str(p))}")
+
+
+def _show_one_score(r) -> None:  # type: ignore[no-untyped-def]
+    mark = "[green]✓[/]" if r.valid else "[red]✗[/]"
+    if not r.readable:
+        console.print(f"{mark} {_escape(_short(r.path))}　{_escape(r.reason or '')}")
+        return
+    total = "—" if r.total is None else str(r.total)
+    console.print(f"{mark} {_escape(_short(r.path))}　{_escape(r.unit or '（未填单位）')}　总得分 {total}/{r.max}")
+    t = Table()
+    for col in ("项", "项目", "得分", "满分"):
+        t.add_column(col, justify="right" if col in ("项", "得分", "满分") else "left")
+    for i in r.items:
+        t.add_row(str(i.item), i.section, "—" if i.score is None else str(i.score), str(i.max))
+    for name, s in r.sections().items():
+        t.add_row("", f"[bold]{name} 小计[/]", "—" if s["score"] is None else str(s["score"]), str(s["max"]))
+    t.add_row("", "[bold]总得分[/]", total, str(r.max))
+    console.print(t)
+    if r.issues:
+        console.print(_issue_table("问题", r.issues))

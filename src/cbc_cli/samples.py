@@ -181,3 +181,82 @@ def full_values(ed: Edition, level: str = "county", seed: int = 1) -> dict[str, 
     if level == "enterprise":
         v = {k: val for k, val in v.items() if k in {f.code for f in ed.stats.fields if "enterprise" in f.levels}}
     return v
+
+
+# --- self-checks -------------------------------------------------------------------------------
+
+def write_selfcheck_generated(path: str | Path, ed: Edition, *, unit: str | None,
+                              scores: Mapping[int, Any], period: str | None = None) -> Path:
+    from .workbook.write import new_selfcheck_workbook
+
+    path = Path(path)
+    new_selfcheck_workbook(ed, unit=unit, period=period, scores=scores).save(path)
+    return path
+
+
+def _selfcheck_rows(ed: Edition, unit: str | None, scores: Mapping[int, Any], total: Any,
+                    section_column: bool, drills: Any) -> list[list[Any]]:
+    rows: list[list[Any]] = [[ed.selfcheck.title], [f"{ed.selfcheck.unit_label}{unit or ''}"]]
+    rows.append(list(ed.selfcheck.columns) if section_column else list(ed.selfcheck.columns[1:]))
+    for item in ed.selfcheck.items:
+        row = [item.text, scores.get(item.no)]
+        rows.append(([item.section] if section_column else []) + row)
+    rows.append(([ed.selfcheck.total_label, ""] if section_column else [ed.selfcheck.total_label]) + [total])
+    if drills is not None:
+        item4 = next(i for i in ed.selfcheck.items if i.drills)
+        rows.append([f"{item4.drills_label}：", drills])
+    return rows
+
+
+def write_selfcheck_grid(path: str | Path, ed: Edition, *, unit: str | None, scores: Mapping[int, Any],
+                         total: Any = None, section_column: bool = True, merge_sections: bool = True,
+                         drills: Any = None) -> Path:
+    """The notice's self-check typed by hand: section column merged (or missing), no identity."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "自查"
+    rows = _selfcheck_rows(ed, unit, scores, total, section_column, drills)
+    for row in rows:
+        ws.append(row)
+    if section_column and merge_sections:
+        first = 4  # the first item row
+        spans: dict[str, list[int]] = {}
+        for item in ed.selfcheck.items:
+            spans.setdefault(item.section, []).append(first + item.no - 1)
+        for rs in spans.values():
+            for r in rs[1:]:
+                ws.cell(r, 1).value = None
+            if len(rs) > 1:
+                ws.merge_cells(start_row=rs[0], start_column=1, end_row=rs[-1], end_column=1)
+    path = Path(path)
+    wb.save(path)
+    return path
+
+
+def write_selfcheck_xls(path: str | Path, ed: Edition, *, unit: str | None, scores: Mapping[int, Any],
+                        total: Any = None) -> Path:
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    ws = book.add_sheet("Sheet1")
+    for r, row in enumerate(_selfcheck_rows(ed, unit, scores, total, True, None)):
+        for c, v in enumerate(row):
+            if v is not None:
+                ws.write(r, c, v)
+    path = Path(path)
+    book.save(str(path))
+    return path
+
+
+def full_scores(ed: Edition, seed: int = 1, drop: int = 0) -> dict[int, int]:
+    """A plausible self-check: each item near its max, `drop` points lost at random."""
+    import random
+
+    rnd = random.Random(seed)
+    scores = {i.no: i.max for i in ed.selfcheck.items}
+    for _ in range(drop):
+        no = rnd.choice([n for n, s in scores.items() if s > 0] or [1])
+        scores[no] = max(0, scores[no] - 1)
+    return scores

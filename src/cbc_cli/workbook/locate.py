@@ -305,3 +305,108 @@ def cell_of(located: Located, code: str) -> str | None:
 
 
 __all__ = ["FormNotFound", "Located", "RawCell", "locate_stats", "norm_label", "parse_ref", "read_identity"]
+
+
+# --- the self-check ----------------------------------------------------------------------------
+
+_ITEM_NO = re.compile(r"^\s*(\d{1,2})\s*[.、．,，]")
+_PREFIX = 8  # characters of an item's text that identify it, after its number
+
+
+def _item_keys(ed: Edition) -> dict[int, str]:
+    return {i.no: norm_label(i.text)[:_PREFIX] for i in ed.selfcheck.items}
+
+
+def locate_selfcheck(book: Book, ed: Edition) -> Located:
+    """A 自查表: from its identity, else by the item texts ('1.' … '11.')."""
+    ident = read_identity(book)
+    if ident.get("form") == "selfcheck" and ident.get("edition") == ed.id:
+        sheet = book.sheet(ident.get("sheet", ed.selfcheck.sheet))
+        if sheet is not None and _selfcheck_identity_fits(sheet, ed):
+            loc = Located("selfcheck", sheet.name, by_identity=True, identity=ident)
+            for item in ed.selfcheck.items:
+                cell = ident.get(f"item:{item.no}", f"C{ed.selfcheck.item_row(item.no)}")
+                loc.items[item.no] = RawCell(sheet.name, cell, sheet.at(cell))
+            unit_cell = ident.get("unit_cell", ed.selfcheck.unit_cell)
+            loc.unit = RawCell(sheet.name, unit_cell, sheet.at(unit_cell))
+            total_cell = ident.get("total_cell")
+            if total_cell:
+                loc.total = RawCell(sheet.name, total_cell, sheet.at(total_cell))
+            return loc
+    best: Located | None = None
+    for sheet in book.sheets:
+        if sheet.name == IDENTITY_SHEET:
+            continue
+        found = _selfcheck_by_text(sheet, ed)
+        if best is None or len(found.items) > len(best.items):
+            best = found
+    if best is None or len(best.items) < max(3, len(ed.selfcheck.items) // 2):
+        raise FormNotFound(ed.selfcheck.title)
+    best.identity = ident
+    return best
+
+
+def _selfcheck_identity_fits(sheet: Sheet, ed: Edition) -> bool:
+    for item in ed.selfcheck.items:
+        value = sheet.value(ed.selfcheck.item_row(item.no) - 1, 1)
+        if not isinstance(value, str) or norm_label(value)[:_PREFIX] != norm_label(item.text)[:_PREFIX]:
+            return False
+    return True
+
+
+def _selfcheck_by_text(sheet: Sheet, ed: Edition) -> Located:
+    keys = _item_keys(ed)
+    by_key = {v: k for k, v in keys.items()}
+    loc = Located("selfcheck", sheet.name)
+    score_col: int | None = None
+    total_at: tuple[int, int] | None = None
+    drills_at: tuple[int, int, str] | None = None
+    unit_at: tuple[int, int, str] | None = None
+    hits: dict[int, tuple[int, int]] = {}
+    item4 = next((i for i in ed.selfcheck.items if i.drills_label), None)
+    drills_key = norm_label(item4.drills_label) if item4 and item4.drills_label else None
+    for r, row in enumerate(sheet.rows):
+        for c, value in enumerate(row):
+            if not isinstance(value, str) or not value.strip():
+                continue
+            text = unicodedata.normalize("NFKC", value).strip()
+            key = norm_label(text)
+            if key == "得分" and score_col is None:
+                score_col = c
+                continue
+            if key in ("总得分", "总分", "合计", "合计得分"):
+                total_at = (r, c)
+                continue
+            if text.startswith("企业工会") and "自查表" not in text:  # not the title
+                unit_at = (r, c, text)
+                continue
+            if drills_key and key.startswith(drills_key):
+                drills_at = (r, c, text)
+                continue
+            m = _ITEM_NO.match(text)
+            no = int(m.group(1)) if m else None
+            prefix = key[:_PREFIX]
+            if no in keys and keys[no] == prefix:
+                hits.setdefault(no, (r, c))
+            elif prefix in by_key:
+                hits.setdefault(by_key[prefix], (r, c))
+    labels = set(hits.values())
+    for no, (r, c) in sorted(hits.items()):
+        if score_col is not None and score_col > c:
+            loc.items[no] = RawCell(sheet.name, ref(r, score_col), sheet.value(r, score_col))
+        else:
+            rr, cc = _value_beside(sheet, r, c, labels)
+            if rr != r:  # a score is on the item's own row, never below it
+                rr, cc = r, sheet.merge_end(r, c) + 1
+            loc.items[no] = RawCell(sheet.name, ref(rr, cc), sheet.value(rr, cc))
+    if total_at:
+        r, c = total_at
+        col = score_col if score_col is not None and score_col > c else None
+        if col is None:
+            rr, col = _value_beside(sheet, r, c, labels)
+        loc.total = RawCell(sheet.name, ref(r, col), sheet.value(r, col))
+    if unit_at:
+        loc.unit = _header_value(sheet, unit_at, labels, re.compile(r"^企业工会\s*[:：]?\s*(.*)$", re.S))
+    if drills_at:
+        loc.drills = _header_value(sheet, drills_at, labels, re.compile(r"^[^:：]*[:：]\s*(.*)$", re.S))
+    return loc

@@ -149,3 +149,29 @@ def summary_workbook(summary: Summary, made_on: date) -> Workbook:
 
 def write_summary(summary: Summary, path: str | Path, *, force: bool = False, made_on: date | None = None) -> Path:
     return save_atomic(summary_workbook(summary, made_on or date.today()), Path(path), force=force)
+
+
+def ranking_workbook(ranking: Any, ed: Any) -> Workbook:
+    """The ranking of self-checks: rank, unit, section subtotals, total, findings; then the
+    self-checks that could not be ranked, with the reason."""
+    sections = [s.name for s in ed.selfcheck.sections]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "排名"
+    header = ["名次", "企业工会"] + [f"{name}（{ed.selfcheck.section_max(name)}分）" for name in sections]
+    header += [f"总得分（{ed.selfcheck.total_max}分）", "提醒", "文件"]
+    rows = []
+    for rank, r in ranking.ranked:
+        subs = r.sections()
+        rows.append([rank, r.unit] + [subs.get(n, {}).get("score") for n in sections]
+                    + [r.total, "；".join(i.message for i in r.warnings) or "", r.path.name])
+    _table(ws, header, rows, freeze="C2", landscape=True, max_width=50)
+    bad = wb.create_sheet("未计入排名")
+    brows = [[r.unit or r.unit_written or "", r.path.name, len(r.errors), "；".join(i.message for i in r.errors)]
+             for r in ranking.invalid]
+    _table(bad, ["企业工会", "文件", "错误数", "原因"], brows, max_width=80)
+    return wb
+
+
+def write_ranking(ranking: Any, ed: Any, path: str | Path, *, force: bool = False) -> Path:
+    return save_atomic(ranking_workbook(ranking, ed), Path(path), force=force)
