@@ -119,6 +119,10 @@ class Summary:
                 by_unit.setdefault(r.result.unit, []).append(("rejected", r.result, r.reason))
             else:
                 loose.append(("rejected", r.result, r.reason))
+        counted_units = {c.unit for c in self.counted}
+        for unit, entries in by_unit.items():  # a unit whose every return was sent back counts as missing too
+            if unit not in counted_units:
+                by_unit[unit] = [(s, res, f"未计入，需重报：{note}" if s == "rejected" else note) for s, res, note in entries]
         order = [u.name for u in self.roster.units]
         order += sorted(u for u in by_unit if u not in order)
         for unit in order:
@@ -127,9 +131,6 @@ class Summary:
                 rows.append({"unit": unit, "status": "missing", "date": None, "deadline": self.deadline_for(unit),
                              "path": None, "errors": 0, "warnings": 0, "note": "未报送"})
                 continue
-            if not any(s in ("counted", "late", "unlisted") for s, _, _ in entries) and unit in set(u.name for u in self.roster.units):
-                rows.append({"unit": unit, "status": "missing", "date": None, "deadline": self.deadline_for(unit),
-                             "path": None, "errors": 0, "warnings": 0, "note": "没有可计入的报表"})
             for status, res, note in sorted(entries, key=lambda e: _STATUS_ORDER[e[0]]):
                 rows.append({"unit": unit, "status": status, "date": res.date, "deadline": self.deadline_for(unit),
                              "path": res.path, "errors": len(res.errors), "warnings": len(res.warnings), "note": note})

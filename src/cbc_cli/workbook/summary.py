@@ -32,11 +32,14 @@ def _percent(x: float | None) -> str:
 
 
 def _table(ws: Worksheet, header: list[str], rows: list[list[Any]], *, freeze: str = "A2",
-           landscape: bool = True, max_width: int = 60, number_formats: dict[int, str] | None = None) -> None:
-    """A plain table: bold shaded header, borders, fitted columns, frozen header, print-ready."""
+           landscape: bool = True, max_width: int = 60, number_formats: dict[int, str] | None = None,
+           header_width: int = 60, pages_wide: int = 1) -> None:
+    """A plain table: bold shaded header, borders, fitted columns, frozen header, print-ready.
+
+    header_width caps what a (wrapped) header asks of its column's width."""
     from openpyxl.utils import get_column_letter
 
-    widths = [text_width(h) + 2 for h in header]
+    widths = [min(header_width, text_width(h) + 2) for h in header]
     for c, h in enumerate(header, 1):
         cell = ws.cell(1, c)
         put_text(cell, h)
@@ -62,10 +65,13 @@ def _table(ws: Worksheet, header: list[str], rows: list[list[Any]], *, freeze: s
     ws.freeze_panes = freeze
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToWidth = pages_wide
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = "1:1"
+    if pages_wide > 1:
+        ws.page_setup.paperSize = ws.PAPERSIZE_A3
+        ws.print_title_cols = "A:B"
     ws.page_margins.left = ws.page_margins.right = 0.4
     if rows:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
@@ -113,7 +119,8 @@ def summary_workbook(summary: Summary, made_on: date) -> Workbook:
     total_row += [_percent(summary.indicators(sums).get(spec.code)) for spec in ed.stats.indicators]
     rows.append(total_row)
     money_cols = {7 + i: "0.00####" for i, f in enumerate(fields) if f.is_money}
-    _table(detail, header, rows, freeze="C2", max_width=24, number_formats=money_cols)
+    _table(detail, header, rows, freeze="C2", max_width=24, number_formats=money_cols, header_width=12,
+           pages_wide=2)
     for cell in detail[len(rows) + 1]:
         cell.font = Font(name=FONT, size=10, bold=True)
     for c in range(7, 7 + len(fields)):

@@ -1,0 +1,122 @@
+"""Regenerate the bundled examples, deterministically (same bytes on every run).
+
+    python examples/make_examples.py            # writes examples/报送-2020H1/ and examples/自查表/
+
+The Weihai units' 2020 H1 returns, made the ways returns really arrive:
+- 环翠区: the form from `cbc new-form`, filled in;
+- 文登区: the notice's layout typed by hand (labels broken over lines, ASCII quotes);
+- 荣成市: an .xls saved by an old Excel;
+- 乳山市: numbers typed as text ('1,200人', full-width digits, '3万元');
+- 高区: late (dated 6月5日, due 6月1日);
+- 经区: sends a correction (the later return replaces the first);
+- 临港区: a return with an error (其中 above its total);
+- 综保区: a two-column list someone made;
+- 市交通运输局工会: a union of a city-level body (市直), listed in examples/cbc.toml;
+- 南海新区: missing.
+And a folder of enterprise self-checks (附件2), with one enterprise's 统计表 for the
+cross-form check.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import zipfile
+from datetime import date
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "src"))
+
+from cbc_cli import samples  # noqa: E402
+from cbc_cli.forms import get_edition  # noqa: E402
+
+FIXED = (2020, 6, 1, 0, 0, 0)
+
+
+def _freeze(path: Path) -> None:
+    """Rewrite an .xlsx with fixed timestamps, so the bytes do not depend on the clock."""
+    if path.suffix != ".xlsx":
+        return
+    with zipfile.ZipFile(path) as zf:
+        parts = [(info.filename, zf.read(info.filename)) for info in zf.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts:
+            if name == "docProps/core.xml":
+                import re
+
+                data = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*", rb"\g<1>2020-06-01T00:00:00Z", data)
+            info = zipfile.ZipInfo(name, FIXED)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, data)
+
+
+def make(root: Path = HERE) -> list[Path]:
+    ed = get_edition("2020")
+    returns = root / "报送-2020H1"
+    selfchecks = root / "自查表"
+    for d in (returns, selfchecks):
+        if d.exists():
+            shutil.rmtree(d)
+        d.mkdir(parents=True)
+    v = {name: samples.full_values(ed, "county", seed=seed) for seed, name in enumerate(
+        ["环翠", "文登", "荣成", "乳山", "高区", "经区", "临港", "综保", "交通"], start=2020)}
+    made: list[Path] = []
+
+    made.append(samples.write_generated(returns / "环翠区总工会-统计表.xlsx", ed, unit="环翠区总工会",
+                                        report_date=date(2020, 5, 26), values=v["环翠"], period="2020H1"))
+    made.append(samples.write_grid(returns / "文登区“查保促”统计表.xlsx", ed, unit="文登区总工会（章）",
+                                   date_text="2020年5月28日", values=v["文登"], break_labels=True, ascii_quotes=True,
+                                   title_rows=1))
+    made.append(samples.write_xls_grid(returns / "荣成市总工会.xls", ed, unit="荣成市总工会",
+                                       date_text="2020.5.29", values=v["荣成"]))
+    typed = dict(v["乳山"])
+    typed["workers_total"] = f"{typed['workers_total']:,}人"
+    typed["hazards_found"] = str(typed["hazards_found"]).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    typed["county_fund"] = f"{typed['county_fund']}万元"
+    typed["units_chem"] = "0"
+    made.append(samples.write_grid(returns / "乳山市-上半年报表.xlsx", ed, unit="乳山市", date_text="2020/5/31",
+                                   values=typed, half_brackets=True))
+    made.append(samples.write_generated(returns / "高区总工会.xlsx", ed, unit="高区总工会",
+                                        report_date=date(2020, 6, 5), values=v["高区"], period="2020H1"))
+    first = dict(v["经区"], hazards_fixed=v["经区"]["hazards_found"] // 2)
+    made.append(samples.write_generated(returns / "经区-统计表.xlsx", ed, unit="威海经济技术开发区总工会",
+                                        report_date=date(2020, 5, 20), values=first, period="2020H1"))
+    made.append(samples.write_generated(returns / "经区-统计表（更正）.xlsx", ed, unit="威海经济技术开发区总工会",
+                                        report_date=date(2020, 5, 30), values=v["经区"], period="2020H1"))
+    wrong = dict(v["临港"], workers_chem=v["临港"]["workers_total"] + 120)
+    made.append(samples.write_generated(returns / "临港区总工会.xlsx", ed, unit="临港区总工会",
+                                        report_date=date(2020, 5, 29), values=wrong, period="2020H1"))
+    made.append(samples.write_list(returns / "综保区统计.xlsx", ed, unit="综合保税区总工会", date_text="2020-05-27",
+                                   values=v["综保"]))
+    made.append(samples.write_generated(returns / "市交通运输局工会.xlsx", ed, unit="威海市交通运输局工会",
+                                        report_date=date(2020, 5, 25),
+                                        values=dict(v["交通"], county_unions_with_fund=0, county_fund=0,
+                                                    county_awarded=0, county_awarded_chem=0, county_paid=0),
+                                        period="2020H1"))
+
+    companies = ["威海华东数控股份有限公司工会", "威海市海王旋流器有限公司工会", "山东好当家海洋发展股份有限公司工会",
+                 "威海化工机械有限公司工会", "威海广泰空港设备股份有限公司工会"]
+    made.append(samples.write_selfcheck_generated(selfchecks / f"{companies[0]}-自查表.xlsx", ed, unit=companies[0],
+                                                  scores=samples.full_scores(ed, seed=1, drop=3), period="2020H1"))
+    made.append(samples.write_selfcheck_grid(selfchecks / f"{companies[1]}.xlsx", ed, unit=companies[1],
+                                             scores=samples.full_scores(ed, seed=2, drop=6), total=52))
+    made.append(samples.write_selfcheck_xls(selfchecks / f"{companies[2]}.xls", ed, unit=companies[2],
+                                            scores=samples.full_scores(ed, seed=3, drop=3)))
+    over = dict(samples.full_scores(ed, seed=4, drop=2))
+    over[6] = 15
+    made.append(samples.write_selfcheck_grid(selfchecks / f"{companies[3]}.xlsx", ed, unit=companies[3], scores=over))
+    made.append(samples.write_selfcheck_generated(selfchecks / f"{companies[4]}-自查表.xlsx", ed, unit=companies[4],
+                                                  scores=samples.full_scores(ed, seed=5, drop=1), period="2020H1"))
+    stats = samples.full_values(ed, "enterprise", seed=5)
+    stats.update(trainings_total=0, trainings_chem=0)
+    made.append(samples.write_generated(selfchecks / f"{companies[4]}-统计表.xlsx", ed, unit=companies[4],
+                                        report_date=date(2020, 6, 20), values=stats, period="2020H1"))
+    for p in made:
+        _freeze(p)
+    return made
+
+
+if __name__ == "__main__":
+    for p in make():
+        print(p.relative_to(HERE))

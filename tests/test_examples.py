@@ -1,0 +1,57 @@
+"""The bundled examples: regenerated deterministically, current, and doing what README shows."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+
+from typer.testing import CliRunner
+
+from cbc_cli.cli import app
+
+from .conftest import ROOT
+
+EXAMPLES = ROOT / "examples"
+
+
+def _make_module():
+    spec = importlib.util.spec_from_file_location("make_examples", EXAMPLES / "make_examples.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_examples_are_deterministic_and_current(tmp_path):
+    make = _make_module().make
+    first = {p.relative_to(tmp_path / "a"): p.read_bytes() for p in make(tmp_path / "a")}
+    second = {p.relative_to(tmp_path / "b"): p.read_bytes() for p in make(tmp_path / "b")}
+    assert first == second
+    committed = {p.relative_to(EXAMPLES): p.read_bytes()
+                 for d in ("报送-2020H1", "自查表") for p in (EXAMPLES / d).iterdir()}
+    assert committed == first, "examples are stale: run python examples/make_examples.py"
+
+
+def test_the_readme_main_command_on_the_examples(tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(app, ["aggregate", str(EXAMPLES / "报送-2020H1"), "--config", str(EXAMPLES / "cbc.toml"),
+                                 "-o", str(tmp_path / "汇总.xlsx"), "--format", "json"])
+    assert result.exit_code == 1  # one unit missing, one return rejected: as it really happens
+    data = json.loads(result.stdout)
+    assert data["period"] == "2020H1"
+    assert data["missing"] == ["威海临港经济技术开发区总工会", "南海新区总工会"]
+    assert [x["unit"] for x in data["late"]] == ["威海火炬高技术产业开发区总工会"]
+    assert [x["path"].rsplit("/", 1)[-1] for x in data["replaced"]] == ["经区-统计表.xlsx"]
+    assert [x["unit"] for x in data["rejected"]] == ["威海临港经济技术开发区总工会"]
+    assert len(data["counted"]) == 8 and data["unlisted"] == []
+    assert data["totals"]["city_fund"] == 50 and data["totals"]["county_unions"] == 9
+
+
+def test_the_example_self_checks():
+    runner = CliRunner()
+    result = runner.invoke(app, ["score", str(EXAMPLES / "自查表"), "--format", "json"])
+    assert result.exit_code == 1
+    files = {f["path"].rsplit("/", 1)[-1]: f for f in json.loads(result.stdout)["files"]}
+    assert len(files) == 5
+    assert not files["威海化工机械有限公司工会.xlsx"]["valid"]
+    assert [i["code"] for i in files["威海市海王旋流器有限公司工会.xlsx"]["issues"]] == ["total-mismatch"]
+    assert [i["code"] for i in files["威海广泰空港设备股份有限公司工会-自查表.xlsx"]["issues"]] == ["training-score-without-trainings"]
