@@ -6,6 +6,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# In CI, hypothesis explores the same examples every run: a red build is never a coin toss.
+settings.register_profile("ci", derandomize=True, deadline=None)
+settings.register_profile("dev", deadline=None)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 from cbc_cli.forms import get_edition
 

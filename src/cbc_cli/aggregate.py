@@ -14,19 +14,20 @@ added as Decimal, never as float.
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
 from .findings import Issue
 from .forms import Edition, Level, get_edition
 from .roster import Period, Roster, Unit, default_roster
-from .validate import FileResult, find_workbooks, json_number, validate_file
+from .pool import DEFAULT_ISOLATION, Isolation, run_isolated
+from .validate import FileResult, find_workbooks, json_number, unreadable_result, validate_file
 
 Status = Literal["counted", "late", "replaced", "rejected", "unlisted"]
 Progress = Callable[[int, int], None]
@@ -181,39 +182,21 @@ def _deadline_note(c: Counted) -> str:
 
 # --- reading many files ------------------------------------------------------------------
 
-_WORKER: dict[str, Any] = {}
-
-
-def _init_worker(roster: Roster, edition: Edition, level: Level | None) -> None:
-    _WORKER.update(roster=roster, edition=edition, level=level)
-
-
-def _work(path: Path) -> FileResult:
-    return validate_file(path, roster=_WORKER["roster"], edition=_WORKER["edition"], level=_WORKER["level"])
-
-
 def read_all(paths: Sequence[Path], *, roster: Roster, edition: Edition, level: Level | None = None,
-             jobs: int | None = None, progress: Progress | None = None) -> list[FileResult]:
-    """validate_file over many files, in worker processes when it pays; results in input order."""
-    jobs = max(1, jobs or os.cpu_count() or 1)
-    total = len(paths)
-    if jobs == 1 or total < 8:
+             jobs: int | None = None, progress: Progress | None = None,
+             isolation: Isolation | None = DEFAULT_ISOLATION) -> list[FileResult]:
+    """validate_file over many files, each in an isolated worker (isolation=None: in this
+    process, for trusted files only); results in input order."""
+    task = partial(validate_file, roster=roster, edition=edition, level=level)
+    if isolation is None:
         out = []
         for i, p in enumerate(paths, 1):
-            out.append(validate_file(p, roster=roster, edition=edition, level=level))
+            out.append(task(p))
             if progress:
-                progress(i, total)
+                progress(i, len(paths))
         return out
-    from concurrent.futures import ProcessPoolExecutor
-
-    chunk = max(1, min(64, total // (jobs * 4) or 1))
-    results: list[FileResult] = []
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(roster, edition, level)) as pool:
-        for i, r in enumerate(pool.map(_work, paths, chunksize=chunk), 1):
-            results.append(r)
-            if progress:
-                progress(i, total)
-    return results
+    return run_isolated(task, list(paths), on_failure=unreadable_result, jobs=jobs, isolation=isolation,
+                        progress=progress)
 
 
 # --- who counts ---------------------------------------------------------------------------
@@ -356,7 +339,7 @@ def own_figures(ed: Edition, level: Level, roster: Roster, own_file: Path | None
 def aggregate(paths: Iterable[str | Path], *, recursive: bool = False, roster: Roster | None = None,
               period: Period | None = None, own_file: Path | None = None, strict_roster: bool = False,
               edition: str | Edition | None = None, level: Level | None = None, jobs: int | None = None,
-              progress: Progress | None = None) -> Summary:
+              progress: Progress | None = None, isolation: Isolation | None = DEFAULT_ISOLATION) -> Summary:
     """Read a folder of returns and add them up. Raises AggregateError only when it cannot go on."""
     ed = edition if isinstance(edition, Edition) else get_edition(edition)
     roster = roster if roster is not None else default_roster()
@@ -364,7 +347,8 @@ def aggregate(paths: Iterable[str | Path], *, recursive: bool = False, roster: R
     if own_file is not None:
         own_resolved = Path(own_file).resolve()
         files = [f for f in files if f.resolve() != own_resolved]
-    results = read_all(files, roster=roster, edition=ed, level=level, jobs=jobs, progress=progress)
+    results = read_all(files, roster=roster, edition=ed, level=level, jobs=jobs, progress=progress,
+                       isolation=isolation)
     if period is None:
         period = infer_period(results)
         if period is None:

@@ -219,18 +219,19 @@ def validate_cmd(
     raise typer.Exit(1 if failed else 0)
 
 
-def _validate_all(paths, recursive, roster, level, edition, annotate_dir):  # type: ignore[no-untyped-def]
+def _validate_all(paths, recursive, roster, level, edition, annotate_dir, jobs=None):  # type: ignore[no-untyped-def]
     from .annotate import annotate
     from .forms import get_edition
-    from .validate import find_workbooks, validate_file
+    from .render import progress_bar
+    from .validate import validate_paths
 
     ed = get_edition(edition)
-    results = []
-    for path in find_workbooks(paths, recursive):
-        result = validate_file(path, roster=roster, level=level, edition=ed)
-        if annotate_dir is not None:
+    with progress_bar() as progress:
+        results = validate_paths(paths, recursive=recursive, roster=roster, level=level, edition=ed, jobs=jobs,
+                                 progress=progress)
+    if annotate_dir is not None:
+        for result in results:
             annotate(result, annotate_dir, edition=ed)
-        results.append(result)
     return results
 
 

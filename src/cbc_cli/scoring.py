@@ -12,9 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from functools import partial
+
 from .findings import Issue, shown
 from .forms import Edition, get_edition
 from .roster import Roster, clean_unit, default_roster
+from .pool import DEFAULT_ISOLATION, Isolation, run_isolated
 from .validate import FileResult, find_workbooks, validate_file
 from .values import parse_number, parse_score
 from .workbook.guard import DEFAULT_LIMITS, Limits, Unreadable, guard
@@ -226,26 +229,31 @@ class Ranking:
         return {"version": 1, "files": [r.to_json() for r in self.results]}
 
 
-def _is_stats(path: Path, roster: Roster, ed: Edition) -> FileResult | None:
-    """A 统计表 among the paths (for cross-form checks), else None."""
-    r = validate_file(path, roster=roster, edition=ed)
-    return r if r.readable else None
+def score_or_stats(path: Path, *, roster: Roster, edition: Edition) -> ScoreResult | FileResult:
+    """A self-check's score; or, when the file is a 统计表, its validation (for cross-form checks)."""
+    r = score_file(path, roster=roster, edition=edition)
+    if not r.readable and r.issues and r.issues[0].code == "form-not-found":
+        other = validate_file(path, roster=roster, edition=edition)
+        if other.readable:
+            return other
+    return r
 
 
 def score_paths(paths: list[str | Path], *, recursive: bool = False, roster: Roster | None = None,
-                edition: str | Edition | None = None) -> Ranking:
+                edition: str | Edition | None = None, jobs: int | None = None,
+                isolation: Isolation | None = DEFAULT_ISOLATION) -> Ranking:
+    """Score every self-check among the paths (each read in an isolated worker) and rank them."""
     ed = edition if isinstance(edition, Edition) else get_edition(edition)
     roster = roster if roster is not None else default_roster()
-    results: list[ScoreResult] = []
-    stats: list[FileResult] = []
-    for path in find_workbooks(paths, recursive):
-        r = score_file(path, roster=roster, edition=ed)
-        if not r.readable and r.issues and r.issues[0].code == "form-not-found":
-            other = _is_stats(path, roster, ed)
-            if other is not None:
-                stats.append(other)
-                continue
-        results.append(r)
+    files = list(find_workbooks(paths, recursive))
+    task = partial(score_or_stats, roster=roster, edition=ed)
+    if isolation is None:
+        read = [task(p) for p in files]
+    else:
+        read = run_isolated(task, files, jobs=jobs, isolation=isolation,
+                            on_failure=lambda p, code, reason: _unreadable(p, code, reason, ed))
+    results = [r for r in read if isinstance(r, ScoreResult)]
+    stats = [r for r in read if isinstance(r, FileResult)]
     by_unit = {s.unit: s for s in sorted(stats, key=lambda s: (s.date is not None, s.date)) if s.unit}
     for r in results:
         if r.readable and r.unit in by_unit:

@@ -19,6 +19,7 @@ from .findings import Issue, shown
 from .forms import Edition, Level, get_edition
 from .roster import Roster, clean_unit, default_roster
 from .values import fmt_number, parse_date, parse_number
+from .pool import DEFAULT_ISOLATION, Isolation
 from .workbook.guard import DEFAULT_LIMITS, Limits, Unreadable, guard
 from .workbook.locate import FormNotFound, Located, locate_stats
 
@@ -88,6 +89,16 @@ def json_number(v: int | Decimal | None) -> int | float | None:
 def _unreadable(path: Path, code: str, reason: str) -> FileResult:
     msg = f"无法读取：{reason}"
     return FileResult(path, form=None, readable=False, issues=[Issue("error", code, msg)])
+
+
+def unreadable_result(path: Path, code: str, reason: str) -> FileResult:
+    """The result for a file whose reader failed in isolation (crashed, out of memory, too slow)."""
+    result = _unreadable(path, code, reason)
+    try:
+        result.mtime = path.stat().st_mtime
+    except OSError:
+        pass
+    return result
 
 
 def validate_file(path: str | Path, *, roster: Roster | None = None, level: Level | None = None,
@@ -267,10 +278,15 @@ def _looks_like_workbook(path: Path) -> bool:
 
 
 def validate_paths(paths: Iterable[str | Path], *, recursive: bool = False, roster: Roster | None = None,
-                   level: Level | None = None, edition: str | None = None) -> list[FileResult]:
-    ed = get_edition(edition)
+                   level: Level | None = None, edition: str | Edition | None = None, jobs: int | None = None,
+                   isolation: Isolation | None = DEFAULT_ISOLATION, progress: Any = None) -> list[FileResult]:
+    """validate_file over files and folders, each file read in an isolated worker process."""
+    from .aggregate import read_all
+
+    ed = edition if isinstance(edition, Edition) else get_edition(edition)
     roster = roster if roster is not None else default_roster()
-    return [validate_file(p, roster=roster, level=level, edition=ed) for p in find_workbooks(paths, recursive)]
+    return read_all(list(find_workbooks(paths, recursive)), roster=roster, edition=ed, level=level, jobs=jobs,
+                    isolation=isolation, progress=progress)
 
 
 __all__ = ["FileResult", "find_workbooks", "judge", "validate_file", "validate_paths"]

@@ -118,7 +118,7 @@ def _with_unit(text: str, *, label: str, unit: str, money: bool) -> tuple[Decima
 def _tidy(d: Decimal) -> Decimal:
     """2.50 -> 2.5, 5.0 -> 5; exact, no float."""
     if d == d.to_integral_value():
-        return d.quantize(Decimal(1))
+        return Decimal(int(d))
     return d.normalize()
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
 from typing import Literal
+from zlib import error as zlib_error
 
 Format = Literal["xlsx", "xls", "ods"]
 
@@ -28,14 +29,15 @@ class Limits:
 
     max_bytes: int = 20 * MiB
     max_members: int = 1000
-    max_member_bytes: int = 50 * MiB        # one part, uncompressed
+    max_member_bytes: int = 16 * MiB        # one part, uncompressed
     max_total_bytes: int = 200 * MiB        # all parts, uncompressed
     max_ratio: float = 100.0                # compression ratio, for parts over ratio_floor
     ratio_floor: int = 1 * MiB
     max_rows: int = 10_000                  # a sheet's declared dimension
     max_cols: int = 200
-    max_shared_strings: int = 200_000
-    max_xml_scan: int = 64 * 1024           # bytes of each XML part scanned for DOCTYPE/ENTITY
+    max_shared_strings: int = 100_000
+    max_cells: int = 200_000                # cells in one sheet
+    max_xml_scan: int = 64 * 1024           # bytes read of the other XML parts, to check their prolog
 
 
 DEFAULT_LIMITS = Limits()
@@ -103,7 +105,7 @@ def _guard_zip(path: Path, data: bytes, limits: Limits) -> Guarded:
     try:
         zf = zipfile.ZipFile(BytesIO(data))
         infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, struct.error, EOFError):
+    except (zipfile.BadZipFile, OSError, ValueError, struct.error, EOFError, NotImplementedError):
         raise Unreadable("文件已损坏（压缩包结构不完整），请重新保存后再报送。", "corrupt-file") from None
     if len(infos) > limits.max_members:
         raise Unreadable(f"工作簿内部文件过多（{len(infos)} 个），不像是一张报表。", "suspicious-file")
@@ -111,11 +113,14 @@ def _guard_zip(path: Path, data: bytes, limits: Limits) -> Guarded:
     total = 0
     for info in infos:
         name = info.filename
-        if _BAD_NAME.search(name) or name in names:
-            raise Unreadable("工作簿内部含有异常的文件名，可能被篡改，已拒绝读取。", "suspicious-file")
+        if _BAD_NAME.search(info.orig_filename) or name in names:
+            raise Unreadable("工作簿内部含有异常的文件名（路径穿越、绝对路径或重复），可能被篡改，已拒绝读取。",
+                             "suspicious-file")
         names.add(name)
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise Unreadable("工作簿使用了不支持的压缩方式，请在 Excel 或 WPS 中重新保存。", "suspicious-file")
+        if info.flag_bits & 0x1:
+            raise Unreadable("工作簿内部数据已加密，无法读取。请另存为未加密的副本后再报送。", "encrypted")
         if info.file_size > limits.max_member_bytes:
             raise Unreadable("工作簿内部的数据过大，不像是一张报表，已拒绝读取。", "suspicious-file")
         if info.file_size > limits.ratio_floor and info.file_size > limits.max_ratio * max(1, info.compress_size):
@@ -126,7 +131,6 @@ def _guard_zip(path: Path, data: bytes, limits: Limits) -> Guarded:
 
     if "mimetype" in names and "content.xml" in names:
         fmt: Format = "ods"
-        required = ["content.xml"]
     elif "[Content_Types].xml" in names:
         if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
             if "word/document.xml" in names:
@@ -137,26 +141,82 @@ def _guard_zip(path: Path, data: bytes, limits: Limits) -> Guarded:
         if "xl/workbook.bin" in names:
             raise Unreadable("这是 .xlsb（二进制）工作簿，暂不支持。请另存为 .xlsx 后再报送。", "not-a-workbook")
         fmt = "xlsx"
-        required = ["xl/workbook.xml"]
     else:
         raise Unreadable("这是压缩包，不是 Excel 工作簿。请报送 .xlsx、.xls 或 .ods 文件。", "not-a-workbook")
 
     for name in sorted(names):
         if not name.endswith((".xml", ".rels")):
             continue
+        whole = _is_scanned_whole(name, fmt)
         try:
-            with zf.open(name) as fh:
-                head = fh.read(limits.max_xml_scan)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, NotImplementedError):
-            raise Unreadable("文件已损坏（内部数据无法解压），请重新保存后再报送。", "corrupt-file") from None
-        if _DOCTYPE.search(head):
-            raise Unreadable("工作簿内含有不安全的 XML 声明（DOCTYPE/ENTITY），已拒绝读取。", "suspicious-file")
-        if fmt == "xlsx":
-            _check_xlsx_part(name, head, limits)
-    missing = [r for r in required if r not in names]
-    if missing:  # pragma: no cover - covered by the branches above
-        raise Unreadable("工作簿缺少必要的组成部分，请重新保存后再报送。", "corrupt-file")
+            if whole:
+                part = zf.read(name)
+            else:
+                with zf.open(name) as fh:
+                    part = fh.read(limits.max_xml_scan)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, NotImplementedError, zlib_error):
+            raise Unreadable("文件已损坏（内部数据无法解压或校验不符），请重新保存后再报送。", "corrupt-file") from None
+        _check_prolog(part)
+        if whole:
+            _check_content(name, part, limits)
     return Guarded(path, data, fmt, sorted(names))
+
+
+def _is_scanned_whole(name: str, fmt: Format) -> bool:
+    """Parts whose whole content is checked: the sheets, the shared strings, ODS content."""
+    if fmt == "ods":
+        return name == "content.xml"
+    return name.startswith("xl/worksheets/") or name == "xl/sharedStrings.xml"
+
+
+_PROLOG = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]{0,200}\?>)?\s*(?:<!--.*?-->\s*)*<[A-Za-z_]", re.S)
+
+
+def _check_prolog(part: bytes) -> None:
+    """Before the root element an XML part may hold a declaration and comments, nothing else:
+    a DOCTYPE (entity expansion, external entities, external DTDs) is turned away."""
+    if part[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in part[:64]:
+        raise Unreadable("工作簿内含有非 UTF-8 编码的 XML，不像是 Excel 或 WPS 保存的文件，已拒绝读取。", "suspicious-file")
+    if _PROLOG.match(part):
+        return
+    if _DOCTYPE.search(part[:65536]):
+        raise Unreadable("工作簿内含有不安全的 XML 声明（DOCTYPE/ENTITY），已拒绝读取。", "suspicious-file")
+    if part.strip():
+        raise Unreadable("工作簿内的 XML 结构异常，已拒绝读取。", "suspicious-file")
+
+
+_ROW_REF = re.compile(rb"<row\b[^>]*?\br=\"(\d+)\"")
+_CELL_REF = re.compile(rb"<c\b[^>]*?\br=\"([A-Z]+)(\d+)\"")
+_LONG_TEXT = re.compile(rb"<(?:t|text:p|text:span)\b[^>]*>[^<]{32768}")
+_SI = re.compile(rb"<si\b")
+
+
+def _check_content(name: str, part: bytes, limits: Limits) -> None:
+    if _LONG_TEXT.search(part):
+        raise Unreadable("工作簿中有超长文字（超过 Excel 单元格上限 32,767 字），不像是一张报表，已拒绝读取。",
+                         "suspicious-file")
+    if name == "xl/sharedStrings.xml":
+        m = _SST_COUNT.search(part[:4096])
+        if (m and int(m.group(1)) > limits.max_shared_strings) or len(_SI.findall(part)) > limits.max_shared_strings:
+            raise Unreadable("工作簿的文字条目数量异常，不像是一张报表，已拒绝读取。", "suspicious-file")
+        return
+    if not name.startswith("xl/worksheets/"):
+        return
+    cells = part.count(b"<c ") + part.count(b"<c>")
+    if cells > limits.max_cells:
+        raise Unreadable(f"工作表的单元格过多（{cells:,} 个），不像是一张报表，已拒绝读取。", "suspicious-file")
+    max_row = max((int(r) for r in _ROW_REF.findall(part)), default=0)
+    max_col = 0
+    for col, row in _CELL_REF.findall(part):
+        max_row = max(max_row, int(row))
+        max_col = max(max_col, _col_number(col))
+    m = _DIMENSION.search(part[:4096])
+    if m:
+        max_col = max(max_col, _col_number(m.group(3) or m.group(1)))
+        max_row = max(max_row, int(m.group(4) or m.group(2)))
+    if max_row > limits.max_rows or max_col > limits.max_cols:
+        raise Unreadable(f"工作表范围异常（{max_row:,} 行 × {max_col:,} 列），不像是一张报表，已拒绝读取。",
+                         "suspicious-file")
 
 
 def _col_number(letters: bytes) -> int:
@@ -164,18 +224,3 @@ def _col_number(letters: bytes) -> int:
     for ch in letters:
         n = n * 26 + (ch - 64)
     return n
-
-
-def _check_xlsx_part(name: str, head: bytes, limits: Limits) -> None:
-    if name.startswith("xl/worksheets/"):
-        m = _DIMENSION.search(head)
-        if m:
-            col = _col_number(m.group(3) or m.group(1))
-            row = int(m.group(4) or m.group(2))
-            if row > limits.max_rows or col > limits.max_cols:
-                raise Unreadable(f"工作表范围异常（{row} 行 × {col} 列），不像是一张报表，已拒绝读取。",
-                                 "suspicious-file")
-    elif name == "xl/sharedStrings.xml":
-        m = _SST_COUNT.search(head)
-        if m and int(m.group(1)) > limits.max_shared_strings:
-            raise Unreadable("工作簿的文字条目数量异常，不像是一张报表，已拒绝读取。", "suspicious-file")

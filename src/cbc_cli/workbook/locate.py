@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from .grid import Book, Sheet, parse_ref, ref
@@ -57,14 +58,19 @@ _NUMBERING = re.compile(r"^(\d{1,2}|[一二三四五六七八九十]{1,3})[.、)
 _UNIT_SUFFIX = re.compile(r"\((个|人|次|项|万元|元|人次|家)\)$")
 
 
+@lru_cache(maxsize=8192)  # the same labels come back in every return of a batch
 def norm_label(text: str) -> str:
     """What a label says, whatever way it was typed: '组织开展"查保促"工作\\n企事业单位数：' ->
     '组织开展查保促工作企事业单位数'."""
-    t = unicodedata.normalize("NFKC", text)
-    t = t.translate(_QUOTES)
-    t = re.sub(r"\s+", "", t)
-    t = t.rstrip(":：*＊")
-    t = _NUMBERING.sub("", t)
+    t = text
+    for _ in range(4):  # to a fixed point: '1.2.参与职工人数：' loses both numbers and the colon
+        before = t
+        t = unicodedata.normalize("NFKC", t).translate(_QUOTES)
+        t = re.sub(r"\s+", "", t).rstrip(":：*＊")
+        t = _NUMBERING.sub("", t)
+        t = unicodedata.normalize("NFC", t)  # removing spaces can leave combining marks to compose
+        if t == before:
+            break
     return t
 
 

@@ -1,0 +1,238 @@
+"""Reading untrusted files in isolation: worker processes with a memory cap and a time limit.
+
+python-calamine aborts the whole process (not an exception) on some crafted files, and a file
+can be built to eat memory or time. So readers run in worker processes: each has its address
+space capped, each file has a time limit, and a worker that dies or overruns costs only the
+file it was reading — that file is marked "cannot be read" with the reason, a new worker takes
+its place, and the batch goes on.
+
+Work goes out in small chunks over a pipe and results come back one file at a time, so the
+parent always knows which file a worker was reading when it died.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import signal
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+R = TypeVar("R")
+MiB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Isolation:
+    """Limits for reading one file in a worker."""
+
+    timeout: float = 20.0          # seconds per file
+    memory: int = 512 * MiB        # address space a worker may add to what it had when it started
+
+
+DEFAULT_ISOLATION = Isolation()
+
+Failure = Callable[[Path, str, str], Any]   # (path, code, reason) -> a result for that file
+Progress = Callable[[int, int], None]
+
+
+def _address_space() -> int:
+    """This process's current virtual size in bytes (0 where /proc is not available)."""
+    try:
+        with open("/proc/self/statm", "rb") as fh:
+            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _limit_memory(budget: int) -> None:
+    """Cap the address space at what the worker has now plus the budget for reading a file."""
+    try:
+        import resource
+
+        limit = _address_space() + budget
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ImportError, ValueError, OSError):  # pragma: no cover - not on this platform
+        pass
+
+
+def _quiet() -> None:
+    """A reader that aborts may print its own panic message or a fault dump; the user gets one
+    Chinese line from the parent instead (CBC_DEBUG keeps the worker's stderr)."""
+    import faulthandler
+
+    faulthandler.disable()
+    if os.environ.get("CBC_DEBUG") == "2":
+        return
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+    except OSError:  # pragma: no cover
+        pass
+
+
+def _worker(conn: Connection, task: Callable[[Path], Any], memory: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and ends us
+    _quiet()
+    _limit_memory(memory)
+    while True:
+        try:
+            batch = conn.recv()
+        except (EOFError, OSError):
+            return
+        if batch is None:
+            return
+        for index, path in batch:
+            try:
+                result: Any = ("ok", task(path))
+            except MemoryError:
+                result = ("failed", "reader-memory")
+            except BaseException as exc:  # noqa: BLE001 - reported for this file only
+                result = ("failed", f"reader-error:{type(exc).__name__}: {exc}")
+            try:
+                conn.send((index, result))
+            except MemoryError:
+                conn.send((index, ("failed", "reader-memory")))
+
+
+@dataclass
+class _Slot:
+    proc: Any
+    conn: Connection
+    outstanding: deque[tuple[int, Path]]
+    started: float = 0.0
+
+
+class _Pool(Generic[R]):
+    def __init__(self, task: Callable[[Path], R], jobs: int, isolation: Isolation):
+        self.task = task
+        self.isolation = isolation
+        method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+        self.ctx = mp.get_context(method)
+        self.slots: list[_Slot] = [self._spawn() for _ in range(jobs)]
+
+    def _spawn(self) -> _Slot:
+        parent, child = self.ctx.Pipe()
+        proc = self.ctx.Process(target=_worker, args=(child, self.task, self.isolation.memory), daemon=True)
+        proc.start()
+        child.close()
+        return _Slot(proc, parent, deque())
+
+    def _replace(self, slot: _Slot) -> _Slot:
+        try:
+            if slot.proc.is_alive():
+                slot.proc.kill()
+            slot.proc.join(1)
+        finally:
+            slot.conn.close()
+        fresh = self._spawn()
+        self.slots[self.slots.index(slot)] = fresh
+        return fresh
+
+    def close(self) -> None:
+        for slot in self.slots:
+            try:
+                slot.conn.send(None)
+            except (OSError, ValueError, BrokenPipeError):
+                pass
+        deadline = time.monotonic() + 2
+        for slot in self.slots:
+            slot.proc.join(max(0.0, deadline - time.monotonic()))
+            if slot.proc.is_alive():
+                slot.proc.kill()
+                slot.proc.join(1)
+            slot.conn.close()
+
+
+def run_isolated(task: Callable[[Path], R], paths: Sequence[Path], *, on_failure: Failure, jobs: int | None = None,
+                 isolation: Isolation = DEFAULT_ISOLATION, progress: Progress | None = None) -> list[R]:
+    """task(path) for every path, in worker processes; results in input order.
+
+    A file whose worker dies, runs out of memory or overruns the time limit gets
+    on_failure(path, code, reason) instead."""
+    total = len(paths)
+    if total == 0:
+        return []
+    jobs = max(1, min(jobs or os.cpu_count() or 1, total))
+    results: list[Any] = [None] * total
+    done = 0
+    pending: deque[tuple[int, Path]] = deque(enumerate(paths))
+    pool: _Pool[R] = _Pool(task, jobs, isolation)
+
+    def finish(index: int, value: Any) -> None:
+        nonlocal done
+        results[index] = value
+        done += 1
+        if progress:
+            progress(done, total)
+
+    def fail(slot: _Slot, code: str, reason: str) -> _Slot:
+        """The slot's current file failed; the rest of its chunk goes back in the queue."""
+        index, path = slot.outstanding.popleft()
+        finish(index, on_failure(path, code, reason))
+        pending.extendleft(reversed(slot.outstanding))
+        slot.outstanding.clear()
+        return pool._replace(slot)
+
+    try:
+        while done < total:
+            now = time.monotonic()
+            for slot in pool.slots:
+                if not slot.outstanding and pending:
+                    size = max(1, min(32, len(pending) // (jobs * 4)))
+                    chunk = [pending.popleft() for _ in range(min(size, len(pending)))]
+                    slot.outstanding.extend(chunk)
+                    slot.started = now
+                    try:
+                        slot.conn.send(chunk)
+                    except (OSError, ValueError, BrokenPipeError):
+                        fail(slot, "reader-crashed", "读取进程意外退出")
+            busy = [s for s in pool.slots if s.outstanding]
+            if not busy:
+                continue
+            deadline = min(s.started for s in busy) + isolation.timeout
+            waitables = [s.conn for s in busy] + [s.proc.sentinel for s in busy]
+            ready = set(wait(waitables, timeout=max(0.0, deadline - time.monotonic())))
+            now = time.monotonic()
+            for slot in list(busy):
+                if slot.conn in ready:
+                    try:
+                        while slot.outstanding and slot.conn.poll():
+                            index, (status, value) = slot.conn.recv()
+                            slot.outstanding.popleft()
+                            slot.started = time.monotonic()
+                            if status == "ok":
+                                finish(index, value)
+                            else:
+                                code, reason = _failure_reason(value, isolation)
+                                finish(index, on_failure(paths[index], code, reason))
+                    except (EOFError, OSError):
+                        if slot.outstanding:
+                            fail(slot, "reader-crashed", _crash_reason(slot))
+                        continue
+                if slot.outstanding and slot.proc.sentinel in ready and not slot.conn.poll():
+                    fail(slot, "reader-crashed", _crash_reason(slot))
+                elif slot.outstanding and now - slot.started > isolation.timeout:
+                    fail(slot, "reader-timeout", f"读取超时（超过 {isolation.timeout:g} 秒），文件可能已损坏或被恶意构造。")
+    finally:
+        pool.close()
+    return results
+
+
+def _failure_reason(value: str, isolation: Isolation) -> tuple[str, str]:
+    if value == "reader-memory":
+        return "reader-memory", f"读取时内存超出上限（{isolation.memory // MiB} MB），文件可能被恶意构造，已拒绝。"
+    return "reader-crashed", "读取时出错，文件可能已损坏。请在 Excel 或 WPS 中打开并另存为 .xlsx 后再报送。"
+
+
+def _crash_reason(slot: _Slot) -> str:
+    slot.proc.join(0.5)
+    code = slot.proc.exitcode
+    how = f"（信号 {-code}）" if code is not None and code < 0 else ""
+    return f"读取程序异常退出{how}，文件可能已损坏或被恶意构造，已拒绝读取。"

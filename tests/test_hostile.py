@@ -1,0 +1,131 @@
+"""Hostile and broken files: nothing crashes, hangs, leaks or is lost.
+
+Every file is read in an isolated worker with a 5 s time limit and a 256 MiB memory budget:
+a file that needed more would come back as reader-timeout or reader-memory, which no case
+expects, so each case passing proves it was turned away within those limits.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from cbc_cli.cli import app
+from cbc_cli.pool import MiB, Isolation, run_isolated
+from cbc_cli.validate import unreadable_result, validate_paths
+
+from . import hostile
+
+LIMITS = Isolation(timeout=5.0, memory=256 * MiB)
+CASES = hostile.cases()
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("hostile")
+    return folder, hostile.build(folder)
+
+
+def test_the_corpus_is_large_enough():
+    assert len(CASES) >= 40
+    assert len({c.name for c in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name.strip().replace("\n", "\\n")[:40] for c in CASES])
+def test_each_file_is_turned_away_with_its_reason(corpus, case):
+    folder, _ = corpus
+    [result] = validate_paths([folder / case.name], isolation=LIMITS, jobs=1)
+    found = {i.code for i in result.issues}
+    if case.expect is None:
+        assert result.readable and result.valid, result.issues
+        return
+    assert found & case.expect, (case.name, [(i.code, i.message) for i in result.issues])
+    assert not {"reader-timeout", "reader-memory", "reader-crashed"} & found
+    if not result.readable:
+        assert not result.valid
+        assert len(result.issues) == 1 and result.issues[0].message.startswith("无法读取：")
+        assert "Traceback" not in result.issues[0].message
+
+
+def test_a_batch_goes_on_and_a_good_return_still_counts(corpus, tmp_path):
+    folder, made = corpus
+    from cbc_cli import samples
+    from cbc_cli.forms import get_edition
+    from datetime import date
+
+    samples.write_generated(folder / "好的-环翠区.xlsx", get_edition("2020"), unit="环翠区总工会",
+                            report_date=date(2020, 5, 27), values=samples.full_values(get_edition("2020"), seed=5))
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    annotated = tmp_path / "标注"
+    out = tmp_path / "out"
+    runner = CliRunner()
+    v = runner.invoke(app, ["validate", str(folder), "--annotate", str(annotated), "--format", "json"])
+    assert v.exit_code == 1 and "Traceback" not in v.output
+    files = {Path(f["path"]).name: f for f in json.loads(v.stdout)["files"]}
+    assert len(files) == len(made) + 1
+    unreadable = {n for n, f in files.items() if not f["readable"]}
+    written = {p.name for p in annotated.iterdir()} if annotated.exists() else set()
+    for name in unreadable:  # nothing is written for a file that cannot be read
+        assert not any(w.startswith(Path(name).stem[:20]) and w.endswith("_问题标注.xlsx") for w in written
+                       if Path(name).stem[:20]), name
+
+    a = runner.invoke(app, ["aggregate", str(folder), "--period", "2020H1", "-o", str(out / "汇总.xlsx"),
+                            "--html", str(out / "报告.html"), "--format", "json"])
+    assert a.exit_code == 1 and "Traceback" not in a.output
+    data = json.loads(a.stdout)
+    assert {"unit": "环翠区总工会", "path": str(folder / "好的-环翠区.xlsx"), "date": "2020-05-27"} in data["counted"]
+    rejected = {Path(r["path"]).name for r in data["rejected"]}
+    for name, case in made.items():
+        if case.expect and not case.expect & {"unit-unlisted"}:
+            assert name in rejected, name
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before   # inputs untouched
+    assert sorted(p.name for p in out.iterdir()) == ["报告.html", "汇总.xlsx"]  # no temporaries left
+
+    # what was written from hostile content is safe
+    wb = openpyxl.load_workbook(out / "汇总.xlsx")
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    injected = [c for c in cells if c.value.startswith("=HYPERLINK")]
+    assert injected and all(c.data_type == "s" and c.quotePrefix for c in injected)
+    assert not any(ch in c.value for c in cells for ch in "\x00\x07\x1b")
+    html = (out / "报告.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
+
+
+# --- the worker pool itself --------------------------------------------------------------------
+
+def _crashy(path: Path):
+    if "abort" in path.name:
+        os.abort()                      # what python-calamine does on some crafted files
+    if "slow" in path.name:
+        time.sleep(60)
+    if "hog" in path.name:
+        blocks = []
+        while True:
+            blocks.append(bytearray(64 * MiB))
+    return path.name
+
+
+def _failed(path: Path, code: str, reason: str):
+    return f"{code}:{path.name}"
+
+
+def test_a_worker_that_dies_hangs_or_hogs_costs_only_its_file(tmp_path):
+    names = ["a", "abort-1", "b", "slow-1", "c", "hog-1", "d", "abort-2", "e"]
+    paths = [tmp_path / n for n in names]
+    out = run_isolated(_crashy, paths, on_failure=_failed, jobs=2, isolation=Isolation(timeout=1.5, memory=256 * MiB))
+    assert out[0::2] == ["a", "b", "c", "d", "e"]
+    assert out[1] == "reader-crashed:abort-1" and out[7] == "reader-crashed:abort-2"
+    assert out[3] == "reader-timeout:slow-1"
+    assert out[5] in ("reader-memory:hog-1", "reader-crashed:hog-1")
+
+
+def test_unreadable_result_shape(tmp_path):
+    r = unreadable_result(tmp_path / "x.xlsx", "reader-timeout", "读取超时")
+    assert not r.readable and not r.valid and r.issues[0].message == "无法读取：读取超时"
