@@ -120,3 +120,14 @@ def test_annotate_writes_marked_copies_and_leaves_originals(batch, tmp_path, ed)
     # the copy is itself a form cbc reads exactly
     again = validate_file(out / "荣成_问题标注.xlsx")
     assert again.by_identity and again.unit == "荣成市总工会"
+
+
+def test_limits_are_configurable(batch, tmp_path):
+    cfg = tmp_path / "cbc.toml"
+    cfg.write_text("[limits]\nmax_file_mb = 0.001\ntimeout_seconds = 5\nmemory_mb = 256\n", encoding="utf-8")
+    data = json.loads(run("validate", batch / "环翠.xlsx", "--config", cfg, "--format", "json").stdout)
+    assert [i["code"] for i in data["files"][0]["issues"]] == ["file-too-large"]
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[limits]\nmemory_mb = 1\n", encoding="utf-8")
+    result = run("validate", batch / "环翠.xlsx", "--config", bad)
+    assert result.exit_code == 2 and "memory_mb" in result.output

@@ -187,7 +187,8 @@ def read_all(paths: Sequence[Path], *, roster: Roster, edition: Edition, level: 
              isolation: Isolation | None = DEFAULT_ISOLATION) -> list[FileResult]:
     """validate_file over many files, each in an isolated worker (isolation=None: in this
     process, for trusted files only); results in input order."""
-    task = partial(validate_file, roster=roster, edition=edition, level=level)
+    task = partial(validate_file, roster=roster, edition=edition, level=level,
+                   limits=(isolation or DEFAULT_ISOLATION).limits)
     if isolation is None:
         out = []
         for i, p in enumerate(paths, 1):
@@ -343,6 +344,7 @@ def aggregate(paths: Iterable[str | Path], *, recursive: bool = False, roster: R
     """Read a folder of returns and add them up. Raises AggregateError only when it cannot go on."""
     ed = edition if isinstance(edition, Edition) else get_edition(edition)
     roster = roster if roster is not None else default_roster()
+    isolation = roster.isolation() if isolation is DEFAULT_ISOLATION else isolation
     files = list(find_workbooks(paths, recursive))
     if own_file is not None:
         own_resolved = Path(own_file).resolve()

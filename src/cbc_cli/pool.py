@@ -23,16 +23,19 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from .workbook.guard import DEFAULT_LIMITS, Limits
+
 R = TypeVar("R")
 MiB = 1024 * 1024
 
 
 @dataclass(frozen=True)
 class Isolation:
-    """Limits for reading one file in a worker."""
+    """How untrusted files are read: the guard's limits, and each worker's time and memory."""
 
     timeout: float = 20.0          # seconds per file
     memory: int = 512 * MiB        # address space a worker may add to what it had when it started
+    limits: Limits = DEFAULT_LIMITS
 
 
 DEFAULT_ISOLATION = Isolation()

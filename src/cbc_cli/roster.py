@@ -52,9 +52,19 @@ class Deadlines(BaseModel):
     H2: str = Field(pattern=_MONTH_DAY)
 
 
+class FileLimits(BaseModel):
+    """[limits] in cbc.toml: how much an input file may ask of the machine."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    max_file_mb: float = Field(default=20, gt=0, le=1024)
+    timeout_seconds: float = Field(default=20, gt=0, le=3600)
+    memory_mb: int = Field(default=512, ge=64, le=65536)
+
+
 class Roster(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     city: City = City()
+    limits: FileLimits = FileLimits()
     deadlines: dict[Level, Deadlines] = {}
     units: tuple[Unit, ...] = ()
     own: dict[str, Decimal] = {}
@@ -117,6 +127,15 @@ class Roster(BaseModel):
             return None
         month, day = (int(x) for x in getattr(d, period.half).split("-"))
         return date(period.year, month, day)
+
+    def isolation(self):  # type: ignore[no-untyped-def]
+        """The reading limits this configuration asks for."""
+        from .pool import MiB, Isolation
+        from .workbook.guard import Limits
+
+        lim = self.limits
+        return Isolation(timeout=lim.timeout_seconds, memory=lim.memory_mb * MiB,
+                         limits=Limits(max_bytes=int(lim.max_file_mb * MiB)))
 
     @property
     def federations(self) -> list[Unit]:
@@ -209,7 +228,7 @@ def load_roster(config: str | Path | None = None, cwd: Path | None = None) -> Ro
         if not path.is_file():
             return _build(base, "内置名册（威海市）")
     user = _read_toml(path)
-    unknown = set(user) - {"roster", "city", "deadlines", "units", "own"}
+    unknown = set(user) - {"roster", "city", "deadlines", "units", "own", "limits"}
     if unknown:
         raise ConfigError(f"配置文件 {path.name} 中有无法识别的部分：{'、'.join(sorted(unknown))}")
     replace = bool(user.get("roster", {}).get("replace", False))
@@ -224,6 +243,8 @@ def load_roster(config: str | Path | None = None, cwd: Path | None = None) -> Ro
             raise ConfigError(f"配置文件 {path.name} 中的 [[units]] 每项都需要 name")
         units[u["name"]] = u
     merged["units"] = list(units.values())
+    if "limits" in user:
+        merged["limits"] = user["limits"]
     if "own" in user:
         try:
             merged["own"] = {k: Decimal(str(v)) for k, v in user["own"].items()}

@@ -229,11 +229,12 @@ class Ranking:
         return {"version": 1, "files": [r.to_json() for r in self.results]}
 
 
-def score_or_stats(path: Path, *, roster: Roster, edition: Edition) -> ScoreResult | FileResult:
+def score_or_stats(path: Path, *, roster: Roster, edition: Edition,
+                   limits: Limits = DEFAULT_LIMITS) -> ScoreResult | FileResult:
     """A self-check's score; or, when the file is a 统计表, its validation (for cross-form checks)."""
-    r = score_file(path, roster=roster, edition=edition)
+    r = score_file(path, roster=roster, edition=edition, limits=limits)
     if not r.readable and r.issues and r.issues[0].code == "form-not-found":
-        other = validate_file(path, roster=roster, edition=edition)
+        other = validate_file(path, roster=roster, edition=edition, limits=limits)
         if other.readable:
             return other
     return r
@@ -245,8 +246,9 @@ def score_paths(paths: list[str | Path], *, recursive: bool = False, roster: Ros
     """Score every self-check among the paths (each read in an isolated worker) and rank them."""
     ed = edition if isinstance(edition, Edition) else get_edition(edition)
     roster = roster if roster is not None else default_roster()
+    isolation = roster.isolation() if isolation is DEFAULT_ISOLATION else isolation
     files = list(find_workbooks(paths, recursive))
-    task = partial(score_or_stats, roster=roster, edition=ed)
+    task = partial(score_or_stats, roster=roster, edition=ed, limits=(isolation or DEFAULT_ISOLATION).limits)
     if isolation is None:
         read = [task(p) for p in files]
     else:

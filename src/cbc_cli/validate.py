@@ -285,6 +285,7 @@ def validate_paths(paths: Iterable[str | Path], *, recursive: bool = False, rost
 
     ed = edition if isinstance(edition, Edition) else get_edition(edition)
     roster = roster if roster is not None else default_roster()
+    isolation = roster.isolation() if isolation is DEFAULT_ISOLATION else isolation
     return read_all(list(find_workbooks(paths, recursive)), roster=roster, edition=ed, level=level, jobs=jobs,
                     isolation=isolation, progress=progress)
 
