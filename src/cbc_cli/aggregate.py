@@ -141,7 +141,7 @@ class Summary:
         return rows
 
     def deadline_for(self, unit: str) -> date | None:
-        u = next((x for x in self.roster.units if x.name == unit), None)
+        u = self.roster.unit_named(unit)
         return self.roster.deadline(u.level if u else "county", self.period)
 
     def to_json(self) -> dict[str, Any]:
@@ -184,20 +184,53 @@ def _deadline_note(c: Counted) -> str:
 
 def read_all(paths: Sequence[Path], *, roster: Roster, edition: Edition, level: Level | None = None,
              jobs: int | None = None, progress: Progress | None = None,
-             isolation: Isolation | None = DEFAULT_ISOLATION) -> list[FileResult]:
+             isolation: Isolation | None = DEFAULT_ISOLATION, cache: bool = False) -> list[FileResult]:
     """validate_file over many files, each in an isolated worker (isolation=None: in this
-    process, for trusted files only); results in input order."""
-    task = partial(validate_file, roster=roster, edition=edition, level=level,
-                   limits=(isolation or DEFAULT_ISOLATION).limits)
+    process, for trusted files only); results in input order.
+
+    With cache, files whose bytes were judged before in the same context are not read again."""
+    limits = (isolation or DEFAULT_ISOLATION).limits
+    task = partial(validate_file, roster=roster, edition=edition, level=level, limits=limits)
+    paths = list(paths)
+    results: list[FileResult | None] = [None] * len(paths)
+    store = None
+    keys: list[str | None] = [None] * len(paths)
+    if cache:
+        from .cache import ResultCache, content_key, context_key, load
+
+        store = ResultCache(context_key(edition, roster, level, isolation or DEFAULT_ISOLATION))
+        mtimes: list[float] = [0.0] * len(paths)
+        for i, p in enumerate(paths):
+            try:
+                st = p.stat()
+                if 0 < st.st_size <= limits.max_bytes:
+                    keys[i] = content_key(p.read_bytes())
+                    mtimes[i] = st.st_mtime
+            except OSError:
+                pass
+        hits = store.get_many(k for k in keys if k)
+        for i, k in enumerate(keys):
+            if k in hits:
+                results[i] = load(hits[k], paths[i], mtimes[i])
+    todo = [i for i, r in enumerate(results) if r is None]
+    done_before = len(paths) - len(todo)
+    step = (lambda n, total: progress(done_before + n, len(paths))) if progress else None
+    todo_paths = [paths[i] for i in todo]
     if isolation is None:
-        out = []
-        for i, p in enumerate(paths, 1):
-            out.append(task(p))
-            if progress:
-                progress(i, len(paths))
-        return out
-    return run_isolated(task, list(paths), on_failure=unreadable_result, jobs=jobs, isolation=isolation,
-                        progress=progress)
+        fresh = []
+        for n, p in enumerate(todo_paths, 1):
+            fresh.append(task(p))
+            if step:
+                step(n, len(todo_paths))
+    else:
+        fresh = run_isolated(task, todo_paths, on_failure=unreadable_result, jobs=jobs, isolation=isolation,
+                             progress=step)
+    for i, r in zip(todo, fresh):
+        results[i] = r
+    if store is not None:
+        store.put_many((keys[i], results[i]) for i in todo if keys[i])  # type: ignore[misc]
+        store.close()
+    return results  # type: ignore[return-value]
 
 
 # --- who counts ---------------------------------------------------------------------------
@@ -247,7 +280,8 @@ def decide(results: list[FileResult], *, roster: Roster, period: Period,
     counted: list[Counted] = []
     replaced: list[Replaced] = []
     for unit, rs in candidates.items():
-        rs.sort(key=lambda x: (x.date or date.min, x.mtime, str(x.path)), reverse=True)
+        if len(rs) > 1:
+            rs.sort(key=lambda x: (x.date or date.min, x.mtime, str(x.path)), reverse=True)
         latest = rs[0]
         replaced.extend(Replaced(r, latest) for r in rs[1:])
         deadline = roster.deadline(latest.level or "county", period)
@@ -340,7 +374,8 @@ def own_figures(ed: Edition, level: Level, roster: Roster, own_file: Path | None
 def aggregate(paths: Iterable[str | Path], *, recursive: bool = False, roster: Roster | None = None,
               period: Period | None = None, own_file: Path | None = None, strict_roster: bool = False,
               edition: str | Edition | None = None, level: Level | None = None, jobs: int | None = None,
-              progress: Progress | None = None, isolation: Isolation | None = DEFAULT_ISOLATION) -> Summary:
+              progress: Progress | None = None, isolation: Isolation | None = DEFAULT_ISOLATION,
+              cache: bool = False) -> Summary:
     """Read a folder of returns and add them up. Raises AggregateError only when it cannot go on."""
     ed = edition if isinstance(edition, Edition) else get_edition(edition)
     roster = roster if roster is not None else default_roster()
@@ -350,7 +385,7 @@ def aggregate(paths: Iterable[str | Path], *, recursive: bool = False, roster: R
         own_resolved = Path(own_file).resolve()
         files = [f for f in files if f.resolve() != own_resolved]
     results = read_all(files, roster=roster, edition=ed, level=level, jobs=jobs, progress=progress,
-                       isolation=isolation)
+                       isolation=isolation, cache=cache)
     if period is None:
         period = infer_period(results)
         if period is None:

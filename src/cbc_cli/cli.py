@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from . import i18n
+from . import i18n, safety  # noqa: F401  (safety: openpyxl never runs without defusedxml)
 
 i18n.install()
 
@@ -301,6 +301,7 @@ def aggregate_cmd(
     fmt: FormatOpt = "table",
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="并行读取的进程数（默认：CPU 核数）。", min=1, show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的汇总文件。")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="不使用缓存，所有报表重新读取（默认只重读新增或改动的文件）。")] = False,
     level: LevelOpt = None,
     config: ConfigOpt = None,
     edition: EditionOpt = None,
@@ -334,7 +335,7 @@ def aggregate_cmd(
         with progress_bar(enabled=fmt != "json") as progress:
             summary = aggregate(paths, recursive=recursive, roster=roster, period=p, own_file=own,
                                 strict_roster=strict_roster, edition=edition, level=lv, jobs=jobs,
-                                progress=progress)
+                                progress=progress, cache=not no_cache)
         target = out or Path(f"查保促汇总_{summary.period}.xlsx")
         check_free([t for t in (target, html) if t is not None], force)
         written = [write_summary(summary, target, force=force)]

@@ -7,7 +7,10 @@ is guarded: on a typer that no longer has the hook the English text simply stays
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.util
 import re
+import sys
 
 _TITLES = {
     "ARGUMENTS_PANEL_TITLE": "参数",
@@ -46,15 +49,42 @@ def translate_error(message: str) -> str:
     return message
 
 
-def install() -> None:
-    try:
-        import typer.rich_utils as ru
-        from typer._click import core, exceptions, formatting
-    except ImportError:  # pragma: no cover - another typer layout
-        return
+def _titles(ru: object) -> None:
     for name, text in _TITLES.items():
         if hasattr(ru, name):
             setattr(ru, name, text)
+
+
+class _AfterImport(importlib.abc.MetaPathFinder):
+    """typer imports its rich help module (slow: it pulls in markdown) only to print help or an
+    error; translate its titles when that happens, not on every start."""
+
+    def find_spec(self, name, path=None, target=None):  # type: ignore[no-untyped-def]
+        if name != "typer.rich_utils":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None:
+            return spec
+        exec_module = spec.loader.exec_module
+
+        def exec_and_translate(module):  # type: ignore[no-untyped-def]
+            exec_module(module)
+            _titles(module)
+
+        spec.loader.exec_module = exec_and_translate  # type: ignore[method-assign]
+        return spec
+
+
+def install() -> None:
+    try:
+        from typer._click import core, exceptions, formatting
+    except ImportError:  # pragma: no cover - another typer layout
+        return
+    if "typer.rich_utils" in sys.modules:
+        _titles(sys.modules["typer.rich_utils"])
+    else:
+        sys.meta_path.insert(0, _AfterImport())
 
     get_help_option = core.Command.get_help_option
 

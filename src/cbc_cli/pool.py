@@ -6,8 +6,10 @@ space capped, each file has a time limit, and a worker that dies or overruns cos
 file it was reading — that file is marked "cannot be read" with the reason, a new worker takes
 its place, and the batch goes on.
 
-Work goes out in small chunks over a pipe and results come back one file at a time, so the
-parent always knows which file a worker was reading when it died.
+Work goes out in small chunks over a pipe and results come back a chunk at a time (cheap: one
+message per chunk, not per file). When a worker dies or overruns in the middle of a chunk, the
+files it had not reported are run again one at a time, so only the file that is really to blame
+is marked.
 """
 
 from __future__ import annotations
@@ -91,24 +93,26 @@ def _worker(conn: Connection, task: Callable[[Path], Any], memory: int) -> None:
             return
         if batch is None:
             return
+        done: list[tuple[int, Any]] = []
         for index, path in batch:
             try:
-                result: Any = ("ok", task(path))
+                result: Any = ("ok", task(Path(path)))
             except MemoryError:
                 result = ("failed", "reader-memory")
             except BaseException as exc:  # noqa: BLE001 - reported for this file only
                 result = ("failed", f"reader-error:{type(exc).__name__}: {exc}")
-            try:
-                conn.send((index, result))
-            except MemoryError:
-                conn.send((index, ("failed", "reader-memory")))
+            done.append((index, result))
+        try:
+            conn.send(done)
+        except MemoryError:
+            conn.send([(index, ("failed", "reader-memory")) for index, _ in batch])
 
 
 @dataclass
 class _Slot:
     proc: Any
     conn: Connection
-    outstanding: deque[tuple[int, Path]]
+    outstanding: deque[tuple[int, str]]
     started: float = 0.0
 
 
@@ -165,7 +169,7 @@ def run_isolated(task: Callable[[Path], R], paths: Sequence[Path], *, on_failure
     jobs = max(1, min(jobs or os.cpu_count() or 1, total))
     results: list[Any] = [None] * total
     done = 0
-    pending: deque[tuple[int, Path]] = deque(enumerate(paths))
+    pending: deque[tuple[int, str]] = deque((i, str(p)) for i, p in enumerate(paths))  # str: cheap to send
     pool: _Pool[R] = _Pool(task, jobs, isolation)
 
     def finish(index: int, value: Any) -> None:
@@ -175,27 +179,37 @@ def run_isolated(task: Callable[[Path], R], paths: Sequence[Path], *, on_failure
         if progress:
             progress(done, total)
 
+    suspects: deque[tuple[int, str]] = deque()   # files to run alone after a worker died on a chunk
+
     def fail(slot: _Slot, code: str, reason: str) -> _Slot:
-        """The slot's current file failed; the rest of its chunk goes back in the queue."""
-        index, path = slot.outstanding.popleft()
-        finish(index, on_failure(path, code, reason))
-        pending.extendleft(reversed(slot.outstanding))
-        slot.outstanding.clear()
+        """A worker died or overran: a lone file is to blame; a chunk's unreported files are retried alone."""
+        if len(slot.outstanding) == 1:
+            index, _ = slot.outstanding.popleft()
+            finish(index, on_failure(paths[index], code, reason))
+        else:
+            suspects.extend(slot.outstanding)
+            slot.outstanding.clear()
         return pool._replace(slot)
 
     try:
         while done < total:
             now = time.monotonic()
             for slot in pool.slots:
-                if not slot.outstanding and pending:
+                if slot.outstanding:
+                    continue
+                if suspects:
+                    chunk = [suspects.popleft()]
+                elif pending:
                     size = max(1, min(32, len(pending) // (jobs * 4)))
                     chunk = [pending.popleft() for _ in range(min(size, len(pending)))]
-                    slot.outstanding.extend(chunk)
-                    slot.started = now
-                    try:
-                        slot.conn.send(chunk)
-                    except (OSError, ValueError, BrokenPipeError):
-                        fail(slot, "reader-crashed", "读取进程意外退出")
+                else:
+                    continue
+                slot.outstanding.extend(chunk)
+                slot.started = now
+                try:
+                    slot.conn.send(chunk)
+                except (OSError, ValueError, BrokenPipeError):
+                    fail(slot, "reader-crashed", "读取进程意外退出")
             busy = [s for s in pool.slots if s.outstanding]
             if not busy:
                 continue
@@ -207,14 +221,13 @@ def run_isolated(task: Callable[[Path], R], paths: Sequence[Path], *, on_failure
                 if slot.conn in ready:
                     try:
                         while slot.outstanding and slot.conn.poll():
-                            index, (status, value) = slot.conn.recv()
-                            slot.outstanding.popleft()
-                            slot.started = time.monotonic()
-                            if status == "ok":
-                                finish(index, value)
-                            else:
-                                code, reason = _failure_reason(value, isolation)
-                                finish(index, on_failure(paths[index], code, reason))
+                            for index, (status, value) in slot.conn.recv():
+                                if status == "ok":
+                                    finish(index, value)
+                                else:
+                                    code, reason = _failure_reason(value, isolation)
+                                    finish(index, on_failure(paths[index], code, reason))
+                            slot.outstanding.clear()
                     except (EOFError, OSError):
                         if slot.outstanding:
                             fail(slot, "reader-crashed", _crash_reason(slot))

@@ -93,6 +93,13 @@ class Roster(BaseModel):
                 return index[candidate]
         return None
 
+    def unit_named(self, name: str) -> Unit | None:
+        """The roster unit with exactly this (roster) name."""
+        by_name = self.__dict__.get("_by_name")
+        if by_name is None:
+            by_name = self.__dict__["_by_name"] = {u.name: u for u in self.units}
+        return by_name.get(name)
+
     def is_city(self, written: str | None) -> bool:
         if not written:
             return False

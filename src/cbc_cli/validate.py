@@ -211,7 +211,8 @@ def judge(located: Located, ed: Edition, *, roster: Roster, level: Level | None 
             continue
         result.cells[f.code] = rc.where
         raw = rc.raw
-        if (raw is None or raw == "") and book is not None and book.is_blank_formula(rc.sheet, rc.cell):
+        if (raw is None or raw == "") and lv in f.levels and book is not None \
+                and book.is_blank_formula(rc.sheet, rc.cell):  # only where a blank would matter
             broken.add(f.code)
             values[f.code] = None
             issues.append(Issue("error", "formula-no-value",

@@ -64,6 +64,10 @@ def is_blank(raw: Any) -> bool:
 
 def parse_number(raw: Any, *, label: str, unit: str, money: bool) -> Parsed:
     """A count (whole, >= 0) or a 万元 amount (decimal, >= 0) from a raw cell value."""
+    if type(raw) is float and raw >= 0 and raw.is_integer() and raw < 1e15:  # the common case, fast
+        return Parsed(Decimal(int(raw)) if money else int(raw))
+    if type(raw) is int and raw >= 0:
+        return Parsed(Decimal(raw) if money else raw)
     if is_blank(raw):
         return Parsed(None)
     warning = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from functools import lru_cache
 from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Any
@@ -35,6 +36,7 @@ def ref(row: int, col: int) -> str:
 _REF = re.compile(r"^([A-Z]{1,3})([1-9][0-9]*)$")
 
 
+@lru_cache(maxsize=4096)
 def parse_ref(text: str) -> tuple[int, int]:
     """'B4' -> (3, 1)."""
     m = _REF.match(text)
@@ -160,7 +162,7 @@ def _unescape(raw: bytes) -> str:
 def _blank_formulas(g: Guarded) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     try:
-        zf = zipfile.ZipFile(BytesIO(g.data))
+        zf = g.zip or zipfile.ZipFile(BytesIO(g.data))
         workbook = zf.read("xl/workbook.xml")
         rels = zf.read("xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in g.members else b""
     except (KeyError, zipfile.BadZipFile, OSError, ValueError, RuntimeError):

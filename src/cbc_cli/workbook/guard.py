@@ -8,13 +8,14 @@ that fails is turned away with one clear Chinese reason (`Unreadable`).
 from __future__ import annotations
 
 import re
-import struct
-import zipfile
 from dataclasses import dataclass, field
-from io import BytesIO
 from pathlib import Path
-from typing import Literal
-from zlib import error as zlib_error
+from typing import TYPE_CHECKING, Literal
+
+from . import zipdir
+
+if TYPE_CHECKING:
+    import zipfile
 
 Format = Literal["xlsx", "xls", "ods"]
 
@@ -60,6 +61,7 @@ class Guarded:
     data: bytes
     format: Format
     members: list[str] = field(default_factory=list)
+    zip: zipfile.ZipFile | None = None       # the opened zip, for readers that need a part again
 
 
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
@@ -103,31 +105,31 @@ def guard(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Guarded:
 
 def _guard_zip(path: Path, data: bytes, limits: Limits) -> Guarded:
     try:
-        zf = zipfile.ZipFile(BytesIO(data))
-        infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, struct.error, EOFError, NotImplementedError):
+        members = zipdir.directory(data, limits.max_members)
+    except zipdir.ZipError as exc:
+        if exc.suspicious:
+            raise Unreadable("工作簿的压缩结构异常（成员过多、分卷或 zip64），不像是一张报表，已拒绝读取。",
+                             "suspicious-file") from None
         raise Unreadable("文件已损坏（压缩包结构不完整），请重新保存后再报送。", "corrupt-file") from None
-    if len(infos) > limits.max_members:
-        raise Unreadable(f"工作簿内部文件过多（{len(infos)} 个），不像是一张报表。", "suspicious-file")
-    names: set[str] = set()
+    by_name: dict[str, zipdir.Member] = {}
     total = 0
-    for info in infos:
-        name = info.filename
-        if _BAD_NAME.search(info.orig_filename) or name in names:
+    for m in members:
+        if _BAD_NAME.search(m.name) or b"\x00" in m.raw_name or m.name in by_name:
             raise Unreadable("工作簿内部含有异常的文件名（路径穿越、绝对路径或重复），可能被篡改，已拒绝读取。",
                              "suspicious-file")
-        names.add(name)
-        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        by_name[m.name] = m
+        if m.method not in (zipdir.STORED, zipdir.DEFLATED):
             raise Unreadable("工作簿使用了不支持的压缩方式，请在 Excel 或 WPS 中重新保存。", "suspicious-file")
-        if info.flag_bits & 0x1:
+        if m.flags & 0x1:
             raise Unreadable("工作簿内部数据已加密，无法读取。请另存为未加密的副本后再报送。", "encrypted")
-        if info.file_size > limits.max_member_bytes:
+        if m.size > limits.max_member_bytes:
             raise Unreadable("工作簿内部的数据过大，不像是一张报表，已拒绝读取。", "suspicious-file")
-        if info.file_size > limits.ratio_floor and info.file_size > limits.max_ratio * max(1, info.compress_size):
+        if m.size > limits.ratio_floor and m.size > limits.max_ratio * max(1, m.compressed):
             raise Unreadable("工作簿的压缩比异常（可能是“压缩炸弹”），已拒绝读取。", "suspicious-file")
-        total += info.file_size
+        total += m.size
     if total > limits.max_total_bytes:
         raise Unreadable("工作簿解压后过大，不像是一张报表，已拒绝读取。", "suspicious-file")
+    names = by_name.keys()
 
     if "mimetype" in names and "content.xml" in names:
         fmt: Format = "ods"
@@ -144,17 +146,18 @@ def _guard_zip(path: Path, data: bytes, limits: Limits) -> Guarded:
     else:
         raise Unreadable("这是压缩包，不是 Excel 工作簿。请报送 .xlsx、.xls 或 .ods 文件。", "not-a-workbook")
 
-    for name in sorted(names):
+    for name, m in by_name.items():
         if not name.endswith((".xml", ".rels")):
             continue
         whole = _is_scanned_whole(name, fmt)
         try:
             if whole:
-                part = zf.read(name)
+                part = zipdir.read(data, m)  # checks size and CRC: sizes that lie are caught here
             else:
-                with zf.open(name) as fh:
-                    part = fh.read(limits.max_xml_scan)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, NotImplementedError, zlib_error):
+                part = zipdir.read(data, m, 512)  # the prolog is in a real part's first bytes
+                if not _PROLOG.match(part):
+                    part = zipdir.read(data, m, limits.max_xml_scan)
+        except zipdir.ZipError:
             raise Unreadable("文件已损坏（内部数据无法解压或校验不符），请重新保存后再报送。", "corrupt-file") from None
         _check_prolog(part)
         if whole:
@@ -185,19 +188,21 @@ def _check_prolog(part: bytes) -> None:
         raise Unreadable("工作簿内的 XML 结构异常，已拒绝读取。", "suspicious-file")
 
 
-_ROW_REF = re.compile(rb"<row\b[^>]*?\br=\"(\d+)\"")
-_CELL_REF = re.compile(rb"<c\b[^>]*?\br=\"([A-Z]+)(\d+)\"")
+# Only references that could break a limit are looked at closely: three or more column letters,
+# two letters (AA-ZZ may pass 200 columns), or five or more row digits. A real form has none.
+_WIDE_REF = re.compile(rb'<(?:c|row)\b[^>]*?\br="([A-Z]*)(\d*)"')
+_SUSPECT_REFS = (re.compile(rb'r="[A-Z][A-Z]'), re.compile(rb'r="[A-Z]*\d{5}'))  # literal prefix: fast
 _LONG_TEXT = re.compile(rb"<(?:t|text:p|text:span)\b[^>]*>[^<]{32768}")
 _SI = re.compile(rb"<si\b")
 
 
 def _check_content(name: str, part: bytes, limits: Limits) -> None:
-    if _LONG_TEXT.search(part):
+    if len(part) > 32768 and _LONG_TEXT.search(part):
         raise Unreadable("工作簿中有超长文字（超过 Excel 单元格上限 32,767 字），不像是一张报表，已拒绝读取。",
                          "suspicious-file")
     if name == "xl/sharedStrings.xml":
         m = _SST_COUNT.search(part[:4096])
-        if (m and int(m.group(1)) > limits.max_shared_strings) or len(_SI.findall(part)) > limits.max_shared_strings:
+        if (m and int(m.group(1)) > limits.max_shared_strings) or part.count(b"<si") > limits.max_shared_strings:
             raise Unreadable("工作簿的文字条目数量异常，不像是一张报表，已拒绝读取。", "suspicious-file")
         return
     if not name.startswith("xl/worksheets/"):
@@ -205,11 +210,13 @@ def _check_content(name: str, part: bytes, limits: Limits) -> None:
     cells = part.count(b"<c ") + part.count(b"<c>")
     if cells > limits.max_cells:
         raise Unreadable(f"工作表的单元格过多（{cells:,} 个），不像是一张报表，已拒绝读取。", "suspicious-file")
-    max_row = max((int(r) for r in _ROW_REF.findall(part)), default=0)
-    max_col = 0
-    for col, row in _CELL_REF.findall(part):
-        max_row = max(max_row, int(row))
-        max_col = max(max_col, _col_number(col))
+    max_row = max_col = 0
+    if any(p.search(part) for p in _SUSPECT_REFS):
+        for col, row in _WIDE_REF.findall(part):
+            if col:
+                max_col = max(max_col, _col_number(col))
+            if row:
+                max_row = max(max_row, int(row))
     m = _DIMENSION.search(part[:4096])
     if m:
         max_col = max(max_col, _col_number(m.group(3) or m.group(1)))

@@ -1,0 +1,145 @@
+"""Benchmark: `cbc aggregate` end to end against a pandas + openpyxl baseline, side by side.
+
+    python benchmarks/run.py                 # 1,000 returns, 5 rounds
+    python benchmarks/run.py --n 10000 --rounds 3
+
+Each round runs, as separate processes and in turn: the baseline (benchmarks/baseline_pandas.py),
+`cbc aggregate --no-cache` (cold: process start, read, judge, sum, write the summary) and
+`cbc aggregate` with a warm cache (a re-run over unchanged files). It reports the median wall
+time of each, the ratio to the baseline, and the peak memory of each process tree (sampled from
+/proc every 5 ms). Then, in this process, reading + judging alone with 2 workers (files/s), and
+`cbc --help`. The machine is shared and noisy: compare ratios within one run, not across runs.
+Needs the bench extra: pip install -e '.[bench]'.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "src"))
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident memory of a process and its descendants, in bytes (Linux)."""
+    total = 0
+    pids = [pid]
+    seen = set()
+    while pids:
+        p = pids.pop()
+        if p in seen:
+            continue
+        seen.add(p)
+        try:
+            with open(f"/proc/{p}/status", "rb") as fh:
+                for line in fh:
+                    if line.startswith(b"VmRSS:"):
+                        total += int(line.split()[1]) * 1024
+                        break
+            with open(f"/proc/{p}/task/{p}/children", "rb") as fh:
+                pids.extend(int(x) for x in fh.read().split())
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """Wall time and peak tree RSS of one run."""
+    peak = 0
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(proc.pid))
+            time.sleep(0.005)
+
+    t = threading.Thread(target=sample, daemon=True)
+    t.start()
+    _, err = proc.communicate()
+    elapsed = time.perf_counter() - start
+    done.set()
+    t.join()
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{err.decode(errors='replace')[-2000:]}")
+    return elapsed, peak
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=1000)
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--dir", type=Path, default=None, help="reuse (or make) returns here")
+    ap.add_argument("--no-baseline", action="store_true")
+    args = ap.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="cbc-bench-"))
+    folder = args.dir or work / f"returns-{args.n}"
+    roster = folder.parent / f"{folder.name}-ROSTER.toml"
+    if not roster.is_file():
+        import make_returns
+
+        t = time.perf_counter()
+        make_returns.make(args.n, folder)
+        print(f"made {args.n} returns in {time.perf_counter() - t:.1f} s")
+    env = dict(os.environ, CBC_CACHE_DIR=str(work / "cache"), PYTHONWARNINGS="ignore")
+    py = sys.executable
+    out = work / "out"
+    out.mkdir(exist_ok=True)
+    cbc = [py, "-m", "cbc_cli", "aggregate", str(folder), "--config", str(roster), "--jobs", str(args.jobs),
+           "--force", "--format", "json"]
+    commands = {
+        "baseline (pandas + openpyxl)": [py, str(HERE / "baseline_pandas.py"), str(folder), str(out / "base.xlsx")],
+        "cbc aggregate (cold, --no-cache)": cbc + ["-o", str(out / "cold.xlsx"), "--no-cache"],
+        "cbc aggregate (re-run, cached)": cbc + ["-o", str(out / "warm.xlsx")],
+    }
+    if args.no_baseline:
+        del commands["baseline (pandas + openpyxl)"]
+    timed(cbc + ["-o", str(out / "warm.xlsx")], env)  # warm the cache and the disk
+    runs: dict[str, list[tuple[float, int]]] = {k: [] for k in commands}
+    for r in range(args.rounds):
+        for name, cmd in commands.items():
+            runs[name].append(timed(cmd, env))
+        print(f"round {r + 1}/{args.rounds}: " + ", ".join(f"{runs[k][-1][0]:.2f} s" for k in commands), flush=True)
+
+    medians = {k: statistics.median(t for t, _ in v) for k, v in runs.items()}
+    base = medians.get("baseline (pandas + openpyxl)")
+    print(f"\n{args.n} returns, {args.rounds} rounds, {args.jobs} workers, {os.cpu_count()} CPUs")
+    print("| run | median | vs baseline | peak memory |")
+    print("|---|---|---|---|")
+    for name in commands:
+        ratio = f"{base / medians[name]:.1f}×" if base else "—"
+        peak = max(p for _, p in runs[name]) / 2**20
+        print(f"| {name} | {medians[name]:.2f} s | {ratio} | {peak:.0f} MB |")
+
+    # reading + judging alone, in this process, with the workers
+    from cbc_cli.aggregate import read_all
+    from cbc_cli.forms import get_edition
+    from cbc_cli.roster import load_roster
+
+    files = sorted(p for p in folder.iterdir() if p.suffix in (".xlsx", ".xls"))
+    ro, ed = load_roster(roster), get_edition()
+    rates = []
+    for _ in range(args.rounds):
+        t = time.perf_counter()
+        read_all(files, roster=ro, edition=ed, jobs=args.jobs)
+        rates.append(len(files) / (time.perf_counter() - t))
+    print(f"| read + judge only ({args.jobs} workers) | {statistics.median(rates):,.0f} returns/s | | |")
+    helps = [timed([py, "-m", "cbc_cli", "--help"], env)[0] for _ in range(args.rounds)]
+    print(f"| cbc --help | {statistics.median(helps):.2f} s | | |")
+
+
+if __name__ == "__main__":
+    main()

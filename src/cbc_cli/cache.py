@@ -1,0 +1,156 @@
+"""Results cached by file content, so a re-run reads only new or changed returns.
+
+Before each deadline `cbc aggregate` runs again and again over a folder where most files have
+not changed. A file's result depends only on its bytes and on the context it was judged in —
+cbc's version, the edition (labels, rules), the roster (names, levels) and the reading limits —
+so the cache key is a hash of both. Change any of them and old entries simply stop matching.
+
+The cache is a small SQLite file in the user's cache folder (CBC_CACHE_DIR, else
+XDG_CACHE_HOME/cbc, ~/.cache/cbc, or %LOCALAPPDATA%/cbc on Windows). Entries are JSON, not
+pickles. If the folder cannot be written, cbc runs without a cache. Results of readers that
+crashed, ran out of memory or time are never cached: they may not happen again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import sys
+import time
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .findings import Issue
+from .validate import FileResult
+
+SCHEMA = 1
+NOT_CACHED = {"reader-crashed", "reader-timeout", "reader-memory", "unreadable"}
+
+
+def cache_dir() -> Path:
+    if os.environ.get("CBC_CACHE_DIR"):
+        return Path(os.environ["CBC_CACHE_DIR"])
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "cbc" / "Cache"
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "cbc"
+
+
+def context_key(*parts: Any) -> str:
+    """A hash of everything besides the file's bytes that a result depends on."""
+    from .version import __version__
+
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"cbc {__version__} cache {SCHEMA}".encode())
+    for part in parts:
+        text = part.model_dump_json() if hasattr(part, "model_dump_json") else repr(part)
+        h.update(b"\x00" + text.encode("utf-8"))
+    return h.hexdigest()
+
+
+def content_key(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+# --- FileResult <-> JSON ----------------------------------------------------------------------
+
+def _number_out(v: int | Decimal | None) -> Any:
+    return str(v) if isinstance(v, Decimal) else v
+
+
+def _number_in(v: Any) -> int | Decimal | None:
+    return Decimal(v) if isinstance(v, str) else v
+
+
+def _raw_out(v: Any) -> Any:
+    if v is None or isinstance(v, (str, int, float, bool)):
+        return v
+    return str(v)
+
+
+def dump(r: FileResult) -> str:
+    return json.dumps({
+        "form": r.form, "edition": r.edition, "unit": r.unit, "unit_written": r.unit_written, "listed": r.listed,
+        "level": r.level, "date": r.date.isoformat() if r.date else None, "period": r.period, "readable": r.readable,
+        "by_identity": r.by_identity, "values": {k: _number_out(v) for k, v in r.values.items()},
+        "cells": r.cells, "raw": {k: _raw_out(v) for k, v in r.raw.items()},
+        "issues": [[i.severity, i.code, i.message, i.field, i.cell, i.value, i.item] for i in r.issues],
+    }, ensure_ascii=False)
+
+
+def load(text: str, path: Path, mtime: float) -> FileResult:
+    d = json.loads(text)
+    return FileResult(
+        path, form=d["form"], edition=d["edition"], unit=d["unit"], unit_written=d["unit_written"],
+        listed=d["listed"], level=d["level"], date=date.fromisoformat(d["date"]) if d["date"] else None,
+        period=d["period"], readable=d["readable"], by_identity=d["by_identity"],
+        values={k: _number_in(v) for k, v in d["values"].items()}, cells=d["cells"], raw=d["raw"],
+        issues=[Issue(*i) for i in d["issues"]], mtime=mtime)
+
+
+class ResultCache:
+    """content hash + context -> judged result."""
+
+    def __init__(self, context: str, directory: Path | None = None):
+        self.context = context
+        self.path = (directory or cache_dir()) / "results.sqlite"
+        self.db: sqlite3.Connection | None = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, timeout=5, isolation_level=None)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, result TEXT NOT NULL, "
+                            "used REAL NOT NULL)")
+        except (OSError, sqlite3.Error):
+            self.db = None  # no cache rather than no result
+
+    def _key(self, content: str) -> str:
+        return f"{self.context}:{content}"
+
+    def get_many(self, contents: Iterable[str]) -> dict[str, str]:
+        if self.db is None:
+            return {}
+        keys = [self._key(c) for c in contents]
+        found: dict[str, str] = {}
+        try:
+            for start in range(0, len(keys), 500):
+                chunk = keys[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                for key, text in self.db.execute(f"SELECT key, result FROM results WHERE key IN ({marks})", chunk):
+                    found[key.split(":", 1)[1]] = text
+        except sqlite3.Error:
+            return {}
+        return found
+
+    def put_many(self, items: Iterable[tuple[str, FileResult]]) -> None:
+        if self.db is None:
+            return
+        now = time.time()
+        rows = [(self._key(c), dump(r), now) for c, r in items if not ({i.code for i in r.issues} & NOT_CACHED)]
+        try:
+            self.db.execute("BEGIN")
+            self.db.executemany("INSERT OR REPLACE INTO results (key, result, used) VALUES (?, ?, ?)", rows)
+            self.db.execute("COMMIT")
+        except sqlite3.Error:
+            try:
+                self.db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+
+    def prune(self, keep_days: float = 180) -> None:
+        if self.db is not None:
+            try:
+                self.db.execute("DELETE FROM results WHERE used < ?", (time.time() - keep_days * 86400,))
+            except sqlite3.Error:
+                pass
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None

@@ -1,0 +1,448 @@
+"""One drawing surface, two writers: forms are drawn once and written by openpyxl or xlsxwriter.
+
+openpyxl writes the forms (new-form, annotated copies): it is the project's form writer and
+round-trips comments and marks. xlsxwriter writes the summary and ranking workbooks: for a
+thousand returns it writes the tables several times faster (measured in benchmarks/, see
+README), and the summary's first sheet is the official form, drawn by the same code as the
+blank form.
+
+Every string goes through `clean_text` and is stored as text, never as a formula: strings that
+start like a formula get a quote prefix.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+MAX_CELL_TEXT = 32_767
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+_ILLEGAL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32)], None)
+
+
+def clean_text(value: str) -> str:
+    """Text as a workbook may hold it: no characters XML forbids, within Excel's cell limit."""
+    return str(value).translate(_ILLEGAL)[:MAX_CELL_TEXT]
+
+
+@dataclass(frozen=True)
+class Style:
+    font: str = "宋体"
+    size: float = 11
+    bold: bool = False
+    fill: str | None = None          # RGB, e.g. "FFF2CC"
+    border: bool = False
+    align: str | None = None         # left / center / right
+    valign: str = "center"
+    wrap: bool = False
+    shrink: bool = False
+    number: str | None = None
+    locked: bool = True
+
+    def but(self, **changes: Any) -> Style:
+        return replace(self, **changes)
+
+    @property
+    def dated(self) -> Style:
+        """This style with a date format, when it has no number format of its own."""
+        if self.number:
+            return self
+        cached = _DATED.get(self)
+        if cached is None:
+            cached = _DATED[self] = replace(self, number="yyyy-mm-dd")
+        return cached
+
+
+_DATED: dict[Style, Style] = {}
+PLAIN = Style()
+
+
+@dataclass(frozen=True)
+class Check:
+    """A data validation: kind is whole / decimal / date / text (length)."""
+
+    kind: str
+    low: float | None = 0
+    high: float | None = None
+    title: str = ""
+    prompt: str = ""
+    error: str = ""
+
+
+def _num(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+class Canvas:
+    """What a sheet drawing needs. Rows and columns are 1-based, as in Excel."""
+
+    name: str
+
+    def width(self, col: int, width: float) -> None: ...
+    def height(self, row: int, height: float) -> None: ...
+    def put(self, row: int, col: int, value: Any, style: Style = PLAIN) -> None: ...
+    def formula(self, row: int, col: int, formula: str, style: Style = PLAIN) -> None: ...
+
+    def row(self, row: int, values: list[Any], styles: list[Style]) -> None:
+        """A whole row of cells, each with its style (writers may do this faster)."""
+        for col, (value, style) in enumerate(zip(values, styles), 1):
+            self.put(row, col, value, style)
+
+    def merge(self, r0: int, c0: int, r1: int, c1: int, value: Any = None, style: Style = PLAIN) -> None: ...
+    def validate(self, row: int, col: int, check: Check) -> None: ...
+    def protect(self) -> None: ...
+    def hide(self) -> None: ...
+    def freeze(self, row: int, col: int) -> None: ...
+    def autofilter(self, r0: int, c0: int, r1: int, c1: int) -> None: ...
+    def page(self, *, landscape: bool, wide: int = 1, tall: int = 1, last_row: int | None = None,
+             last_col: int | None = None, title_rows: int = 0, title_cols: int = 0, a3: bool = False,
+             center: bool = False, gridlines: bool = False) -> None: ...
+
+
+class BookWriter:
+    """A workbook being written: sheets, defined names, and an atomic save."""
+
+    def sheet(self, name: str) -> Canvas: ...
+    def define(self, name: str, sheet: str, row: int, col: int) -> None: ...
+    def _save_to(self, path: str) -> None: ...
+
+    def save(self, path: Path, *, force: bool = False) -> Path:
+        from .write import OutputExists, check_free
+
+        path = Path(path)
+        check_free([path], force)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".cbc-", suffix=".xlsx.part", dir=path.parent)
+        os.close(fd)
+        try:
+            self._save_to(tmp)
+            if not force and path.exists():  # appeared while we were writing
+                raise OutputExists([path])
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return path
+
+
+def _col(col: int) -> str:
+    from .grid import col_letters
+
+    return col_letters(col - 1)
+
+
+# --- openpyxl --------------------------------------------------------------------------------
+
+class OpenpyxlCanvas(Canvas):
+    def __init__(self, ws: Any):
+        self.ws = ws
+        self.name = ws.title
+        self._styles: dict[Style, dict[str, Any]] = {}
+
+    def _apply(self, cell: Any, style: Style) -> None:
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+
+        parts = self._styles.get(style)
+        if parts is None:
+            side = Side(style="thin", color="000000")
+            parts = {
+                "font": Font(name=style.font, size=style.size, bold=style.bold),
+                "alignment": Alignment(horizontal=style.align, vertical=style.valign, wrap_text=style.wrap or None,
+                                       shrink_to_fit=style.shrink or None),
+                "protection": Protection(locked=style.locked),
+            }
+            if style.fill:
+                parts["fill"] = PatternFill("solid", fgColor=style.fill)
+            if style.border:
+                parts["border"] = Border(left=side, right=side, top=side, bottom=side)
+            if style.number:
+                parts["number_format"] = style.number
+            self._styles[style] = parts
+        for attr, value in parts.items():
+            setattr(cell, attr, value)
+
+    def width(self, col: int, width: float) -> None:
+        self.ws.column_dimensions[_col(col)].width = width
+
+    def height(self, row: int, height: float) -> None:
+        self.ws.row_dimensions[row].height = height
+
+    def put(self, row: int, col: int, value: Any, style: Style = PLAIN) -> None:
+        cell = self.ws.cell(row, col)
+        if isinstance(value, str):
+            text = clean_text(value)
+            cell.value = text
+            cell.data_type = "s"
+            if text.startswith(FORMULA_START):
+                cell.quotePrefix = True
+        elif isinstance(value, bool):
+            cell.value = "是" if value else "否"
+        else:
+            cell.value = _num(value)
+            if isinstance(value, (date, datetime)):
+                style = style.dated
+        self._apply(cell, style)
+
+    def formula(self, row: int, col: int, formula: str, style: Style = PLAIN) -> None:
+        cell = self.ws.cell(row, col)
+        cell.value = formula
+        self._apply(cell, style)
+
+    def merge(self, r0: int, c0: int, r1: int, c1: int, value: Any = None, style: Style = PLAIN) -> None:
+        self.put(r0, c0, value, style)
+        self.ws.merge_cells(start_row=r0, start_column=c0, end_row=r1, end_column=c1)
+        if style.border:
+            for r in range(r0, r1 + 1):
+                for c in range(c0, c1 + 1):
+                    if (r, c) != (r0, c0):
+                        self._apply(self.ws.cell(r, c), style)
+
+    def validate(self, row: int, col: int, check: Check) -> None:
+        from openpyxl.worksheet.datavalidation import DataValidation
+
+        if check.kind == "text":
+            dv = DataValidation(type="textLength", operator="lessThanOrEqual", formula1=str(int(check.high or 255)))
+        elif check.high is None:
+            dv = DataValidation(type=check.kind, operator="greaterThanOrEqual", formula1=_formula_number(check.low))
+        else:
+            dv = DataValidation(type=check.kind, operator="between", formula1=_formula_number(check.low),
+                                formula2=_formula_number(check.high))
+        dv.allow_blank = True
+        dv.showInputMessage = True
+        dv.showErrorMessage = True
+        dv.errorStyle = "stop"
+        dv.promptTitle = check.title[:32]
+        dv.prompt = check.prompt[:255]
+        dv.errorTitle = "输入有误"
+        dv.error = check.error[:255]
+        self.ws.add_data_validation(dv)
+        dv.add(f"{_col(col)}{row}")
+
+    def protect(self) -> None:
+        p = self.ws.protection
+        p.sheet = True
+        p.formatCells = p.formatColumns = p.formatRows = False
+
+    def hide(self) -> None:
+        self.ws.sheet_state = "hidden"
+
+    def freeze(self, row: int, col: int) -> None:
+        self.ws.freeze_panes = f"{_col(col + 1)}{row + 1}"
+
+    def autofilter(self, r0: int, c0: int, r1: int, c1: int) -> None:
+        self.ws.auto_filter.ref = f"{_col(c0)}{r0}:{_col(c1)}{r1}"
+
+    def page(self, *, landscape: bool, wide: int = 1, tall: int = 1, last_row: int | None = None,
+             last_col: int | None = None, title_rows: int = 0, title_cols: int = 0, a3: bool = False,
+             center: bool = False, gridlines: bool = False) -> None:
+        ws = self.ws
+        ws.print_options.gridLines = gridlines
+        ws.page_setup.paperSize = ws.PAPERSIZE_A3 if a3 else ws.PAPERSIZE_A4
+        ws.page_setup.orientation = "landscape" if landscape else "portrait"
+        ws.page_setup.fitToWidth = wide
+        ws.page_setup.fitToHeight = tall
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_options.horizontalCentered = center
+        ws.page_margins.left = ws.page_margins.right = 0.5
+        ws.page_margins.top = ws.page_margins.bottom = 0.6
+        if last_row and last_col:
+            ws.print_area = f"A1:{_col(last_col)}{last_row}"
+        if title_rows:
+            ws.print_title_rows = f"1:{title_rows}"
+        if title_cols:
+            ws.print_title_cols = f"A:{_col(title_cols)}"
+
+
+def _formula_number(x: float | None) -> str:
+    if x is None:
+        return "0"
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+class OpenpyxlBook(BookWriter):
+    def __init__(self) -> None:
+        from .. import safety
+
+        self.wb = safety.openpyxl_module().Workbook()
+        self.wb.remove(self.wb.active)
+
+    def sheet(self, name: str) -> OpenpyxlCanvas:
+        return OpenpyxlCanvas(self.wb.create_sheet(name))
+
+    def define(self, name: str, sheet: str, row: int, col: int) -> None:
+        from openpyxl.workbook.defined_name import DefinedName
+
+        self.wb.defined_names[name] = DefinedName(name, attr_text=f"'{sheet}'!${_col(col)}${row}")
+
+    def _save_to(self, path: str) -> None:
+        self.wb.active = 0
+        self.wb.save(path)
+
+
+# --- xlsxwriter --------------------------------------------------------------------------------
+
+class XlsxCanvas(Canvas):
+    def __init__(self, book: XlsxBook, ws: Any):
+        self.book = book
+        self.ws = ws
+        self.name = ws.name
+        self._row_styles: list[Style] | None = None
+        self._row_formats: list[Any] = []
+
+    def _fmt(self, style: Style, quote: bool = False) -> Any:
+        return self.book.format(style, quote)
+
+    def width(self, col: int, width: float) -> None:
+        self.ws.set_column(col - 1, col - 1, width)
+
+    def height(self, row: int, height: float) -> None:
+        self.ws.set_row(row - 1, height)
+
+    def put(self, row: int, col: int, value: Any, style: Style = PLAIN) -> None:
+        r, c = row - 1, col - 1
+        if value is None:
+            if style is not PLAIN:
+                self.ws.write_blank(r, c, None, self._fmt(style))
+        elif isinstance(value, str):
+            text = clean_text(value)
+            self.ws.write_string(r, c, text, self._fmt(style, text.startswith(FORMULA_START)))
+        elif isinstance(value, bool):
+            self.ws.write_string(r, c, "是" if value else "否", self._fmt(style))
+        elif isinstance(value, (date, datetime)):
+            self.ws.write_datetime(r, c, value if isinstance(value, datetime) else datetime(value.year, value.month, value.day),
+                                   self._fmt(style.dated))
+        else:
+            self.ws.write_number(r, c, _num(value), self._fmt(style))
+
+    def formula(self, row: int, col: int, formula: str, style: Style = PLAIN) -> None:
+        self.ws.write_formula(row - 1, col - 1, formula, self._fmt(style))
+
+    def row(self, row: int, values: list[Any], styles: list[Style]) -> None:
+        ws, r = self.ws, row - 1
+        if self._row_styles is not styles:  # tables pass the same list for every row
+            self._row_styles = styles
+            self._row_formats = [None if s is PLAIN else self.book.format(s) for s in styles]
+        for c, (value, fmt) in enumerate(zip(values, self._row_formats)):
+            kind = type(value)
+            if value is None:
+                if fmt is not None:
+                    ws.write_blank(r, c, None, fmt)
+            elif kind is int or kind is float:
+                ws.write_number(r, c, value, fmt)
+            elif kind is Decimal:
+                ws.write_number(r, c, _num(value), fmt)
+            elif kind is str and not value.startswith(FORMULA_START) and value.isprintable():
+                ws.write_string(r, c, value[:MAX_CELL_TEXT], fmt)
+            else:
+                self.put(row, c + 1, value, styles[c])
+
+    def merge(self, r0: int, c0: int, r1: int, c1: int, value: Any = None, style: Style = PLAIN) -> None:
+        quote = isinstance(value, str) and clean_text(value).startswith(FORMULA_START)
+        self.ws.merge_range(r0 - 1, c0 - 1, r1 - 1, c1 - 1, "", self._fmt(style, quote))
+        if value is not None:
+            self.put(r0, c0, value, style)
+
+    def validate(self, row: int, col: int, check: Check) -> None:
+        opts: dict[str, Any] = {"ignore_blank": True, "input_title": check.title[:32], "input_message": check.prompt[:255],
+                                "error_title": "输入有误", "error_message": check.error[:255], "error_type": "stop"}
+        if check.kind == "text":
+            opts.update(validate="length", criteria="<=", value=int(check.high or 255))
+        elif check.kind == "date":
+            opts.update(validate="date", criteria="between", minimum=_serial_date(check.low), maximum=_serial_date(check.high))
+        elif check.high is None:
+            opts.update(validate="integer" if check.kind == "whole" else "decimal", criteria=">=", value=check.low or 0)
+        else:
+            opts.update(validate="integer" if check.kind == "whole" else "decimal", criteria="between",
+                        minimum=check.low or 0, maximum=check.high)
+        self.ws.data_validation(row - 1, col - 1, row - 1, col - 1, opts)
+
+    def protect(self) -> None:
+        self.ws.protect("", {"format_cells": True, "format_columns": True, "format_rows": True})
+
+    def hide(self) -> None:
+        self.ws.hide()
+
+    def freeze(self, row: int, col: int) -> None:
+        self.ws.freeze_panes(row, col)
+
+    def autofilter(self, r0: int, c0: int, r1: int, c1: int) -> None:
+        self.ws.autofilter(r0 - 1, c0 - 1, r1 - 1, c1 - 1)
+
+    def page(self, *, landscape: bool, wide: int = 1, tall: int = 1, last_row: int | None = None,
+             last_col: int | None = None, title_rows: int = 0, title_cols: int = 0, a3: bool = False,
+             center: bool = False, gridlines: bool = False) -> None:
+        ws = self.ws
+        ws.set_paper(8 if a3 else 9)
+        ws.set_landscape() if landscape else ws.set_portrait()
+        ws.fit_to_pages(wide, tall)
+        ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+        if gridlines:
+            ws.hide_gridlines(0)  # show and print the grid
+        if center:
+            ws.center_horizontally()
+        if last_row and last_col:
+            ws.print_area(0, 0, last_row - 1, last_col - 1)
+        if title_rows:
+            ws.repeat_rows(0, title_rows - 1)
+        if title_cols:
+            ws.repeat_columns(0, title_cols - 1)
+
+
+def _serial_date(serial: float | None) -> datetime:
+    from datetime import timedelta
+
+    return datetime(1899, 12, 30) + timedelta(days=int(serial or 0))
+
+
+class XlsxBook(BookWriter):
+    """xlsxwriter writes straight to the file, so the book is built in memory and written on save."""
+
+    def __init__(self) -> None:
+        import io
+
+        import xlsxwriter
+
+        self._buffer = io.BytesIO()
+        self.wb = xlsxwriter.Workbook(self._buffer, {"in_memory": True, "strings_to_formulas": False,
+                                                     "strings_to_urls": False, "strings_to_numbers": False})
+        self._formats: dict[tuple[Style, bool], Any] = {}
+        self.wb.formats[0].set_font_name(PLAIN.font)  # the default font, for cells without a format
+
+    def format(self, style: Style, quote: bool = False) -> Any:
+        key = (style, quote)
+        fmt = self._formats.get(key)
+        if fmt is None:
+            props: dict[str, Any] = {"font_name": style.font, "font_size": style.size, "bold": style.bold,
+                                     "valign": "vcenter" if style.valign == "center" else style.valign,
+                                     "text_wrap": style.wrap, "shrink": style.shrink, "locked": style.locked}
+            if style.align:
+                props["align"] = style.align
+            if style.fill:
+                props.update(pattern=1, bg_color=f"#{style.fill}")
+            if style.border:
+                props["border"] = 1
+            if style.number:
+                props["num_format"] = style.number
+            if quote:
+                props["quote_prefix"] = True
+            fmt = self.wb.add_format(props)
+            self._formats[key] = fmt
+        return fmt
+
+    def sheet(self, name: str) -> XlsxCanvas:
+        return XlsxCanvas(self, self.wb.add_worksheet(name))
+
+    def define(self, name: str, sheet: str, row: int, col: int) -> None:
+        self.wb.define_name(name, f"='{sheet}'!${_col(col)}${row}")
+
+    def _save_to(self, path: str) -> None:
+        self.wb.close()
+        with open(path, "wb") as fh:
+            fh.write(self._buffer.getvalue())
