@@ -8,15 +8,34 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.table import Table
 
 if TYPE_CHECKING:
     from .forms import Edition
     from .roster import Roster
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+class _LazyConsole:
+    """rich is imported the first time something is printed: `--format json` never pays for it."""
+
+    def __init__(self, **options: Any):
+        self._options = options
+        self._console: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return getattr(self._console, name)
+
+
+def Table(*args: Any, **kwargs: Any) -> Any:  # noqa: N802 - stands in for rich.table.Table
+    from rich.table import Table as RichTable
+
+    return RichTable(*args, **kwargs)
+
+
+console: Any = _LazyConsole(highlight=False)
+err_console: Any = _LazyConsole(stderr=True, highlight=False)
 
 LEVEL_NAMES = {"enterprise": "企业", "county": "县级", "city": "市级"}
 
