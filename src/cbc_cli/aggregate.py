@@ -304,30 +304,22 @@ def add_up(ed: Edition, level: Level, counted: Sequence[Counted], roster: Roster
     totals: dict[str, int | Decimal | None] = {f.code: None for f in ed.stats.fields}
     issues: list[Issue] = []
 
-    def zero(code: str) -> int | Decimal:
-        return Decimal(0) if fields[code].is_money else 0
-
-    for code in method.sum:
-        total = zero(code)
+    def summed(code: str) -> int | Decimal:
+        total: int | Decimal = Decimal(0) if fields[code].is_money else 0
         for c in counted:
             v = c.result.values.get(code)
             if v is not None:
                 total += v
-        totals[code] = total
+        return total
+
+    for code in method.sum:
+        totals[code] = summed(code)
     missing_own: list[str] = []
     for code in (*method.sum_own, *method.own):
         own_v = own.values.get(code)
         if own_v is None:
             missing_own.append(code)
-        if code in method.sum_own:
-            total = zero(code)
-            for c in counted:
-                v = c.result.values.get(code)
-                if v is not None:
-                    total += v
-            totals[code] = total + (own_v or 0)
-        else:
-            totals[code] = own_v
+        totals[code] = summed(code) + (own_v or 0) if code in method.sum_own else own_v
     for code in method.roster_count:
         totals[code] = len(roster.federations)
     if method.count_funded:

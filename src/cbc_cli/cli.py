@@ -88,7 +88,7 @@ def new_form(
     from .forms import DefinitionError
     from .newform import FORMS, new_forms
     from .render import wrote
-    from .workbook.write import OutputExists
+    from .workbook.files import OutputExists
 
     forms = FORMS
     if form is not None:
@@ -269,7 +269,7 @@ def score_cmd(
         from .forms import get_edition
         from .scoring import score_paths
         from .workbook.summary import write_ranking
-        from .workbook.write import check_free
+        from .workbook.files import check_free
 
         ed = get_edition(edition)
         if out is not None:
@@ -330,7 +330,7 @@ def aggregate_cmd(
     def work():  # type: ignore[no-untyped-def]
         from .report import write_html
         from .workbook.summary import write_summary
-        from .workbook.write import check_free
+        from .workbook.files import check_free
 
         with progress_bar(enabled=fmt != "json") as progress:
             summary = aggregate(paths, recursive=recursive, roster=roster, period=p, own_file=own,
@@ -355,7 +355,7 @@ def _guarded(debug: bool, work):  # type: ignore[no-untyped-def]
     """Run the library call; anything unexpected becomes one Chinese line, not a traceback."""
     from .aggregate import AggregateError
     from .forms import DefinitionError
-    from .workbook.write import OutputExists
+    from .workbook.files import OutputExists
 
     if debug:  # also seen by worker processes: a reader's failure then shows its traceback
         os.environ["CBC_DEBUG"] = "1"

@@ -79,3 +79,28 @@ def shown(value: Any) -> str | None:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+class HasIssues:
+    """What a judged file (a return, a self-check) says about its findings."""
+
+    issues: list[Issue]
+    readable: bool
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "warning"]
+
+    @property
+    def valid(self) -> bool:
+        return self.readable and not self.errors
+
+    @property
+    def reason(self) -> str | None:
+        """Why the file cannot count, in one line (the first error)."""
+        errs = self.errors
+        return errs[0].message if errs else None

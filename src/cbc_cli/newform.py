@@ -22,7 +22,7 @@ class Planned:
 
 
 def file_name(ed: Edition, form: FormName, unit: str | None, period: Period | None) -> str:
-    from .workbook.write import safe_name_part
+    from .workbook.files import safe_name_part
 
     spec = ed.stats if form == "stats" else ed.selfcheck
     parts = [spec.attachment, safe_name_part(spec.sheet)]

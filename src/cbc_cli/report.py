@@ -95,21 +95,7 @@ def render_html(summary: Summary, made_on: date | None = None) -> str:
 
 
 def write_html(summary: Summary, path: str | Path, *, force: bool = False, made_on: date | None = None) -> Path:
-    import os
-    import tempfile
+    from .workbook.files import write_atomically
 
-    from .workbook.write import check_free
-
-    path = Path(path)
-    check_free([path], force)
     html = render_html(summary, made_on)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".cbc-", suffix=".html.part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(html)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_atomically(Path(path), lambda tmp: Path(tmp).write_text(html, encoding="utf-8"), force=force)

@@ -14,7 +14,7 @@ from typing import Any
 
 from functools import partial
 
-from .findings import Issue, shown
+from .findings import HasIssues, Issue, shown
 from .forms import Edition, get_edition
 from .roster import Roster, clean_unit, default_roster
 from .pool import DEFAULT_ISOLATION, Isolation, run_isolated
@@ -36,7 +36,7 @@ class ItemScore:
 
 
 @dataclass
-class ScoreResult:
+class ScoreResult(HasIssues):
     path: Path
     edition: str | None = None
     unit: str | None = None
@@ -49,18 +49,6 @@ class ScoreResult:
     written_total: Any = None
     period: str | None = None
     raw: dict[int, Any] = field(default_factory=dict)
-
-    @property
-    def errors(self) -> list[Issue]:
-        return [i for i in self.issues if i.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Issue]:
-        return [i for i in self.issues if i.severity == "warning"]
-
-    @property
-    def valid(self) -> bool:
-        return self.readable and not self.errors
 
     @property
     def total(self) -> int | None:
@@ -76,11 +64,6 @@ class ScoreResult:
             s["max"] = (s["max"] or 0) + i.max
             s["score"] = None if s["score"] is None or i.score is None else s["score"] + i.score
         return out
-
-    @property
-    def reason(self) -> str | None:
-        errs = self.errors
-        return errs[0].message if errs else None
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .checks import apply_rules
-from .findings import Issue, shown
+from .findings import HasIssues, Issue, shown
 from .forms import Edition, Level, get_edition
 from .roster import Roster, clean_unit, default_roster
 from .values import fmt_number, parse_date, parse_number
@@ -28,7 +28,7 @@ LEVEL_NAMES = {"enterprise": "企业", "county": "县级", "city": "市级"}
 
 
 @dataclass
-class FileResult:
+class FileResult(HasIssues):
     """One file, read and judged. `to_json` is the `--format json` contract."""
 
     path: Path
@@ -47,24 +47,6 @@ class FileResult:
     raw: dict[str, Any] = field(default_factory=dict)     # what was typed where it could not be read
     issues: list[Issue] = field(default_factory=list)
     mtime: float = 0.0
-
-    @property
-    def errors(self) -> list[Issue]:
-        return [i for i in self.issues if i.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Issue]:
-        return [i for i in self.issues if i.severity == "warning"]
-
-    @property
-    def valid(self) -> bool:
-        return self.readable and not self.errors
-
-    @property
-    def reason(self) -> str | None:
-        """Why the file cannot count, in one line (the first error)."""
-        errs = self.errors
-        return errs[0].message if errs else None
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -12,8 +12,6 @@ start like a formula get a quote prefix.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -114,22 +112,9 @@ class BookWriter:
     def _save_to(self, path: str) -> None: ...
 
     def save(self, path: Path, *, force: bool = False) -> Path:
-        from .write import OutputExists, check_free
+        from .files import write_atomically
 
-        path = Path(path)
-        check_free([path], force)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".cbc-", suffix=".xlsx.part", dir=path.parent)
-        os.close(fd)
-        try:
-            self._save_to(tmp)
-            if not force and path.exists():  # appeared while we were writing
-                raise OutputExists([path])
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return path
+        return write_atomically(Path(path), self._save_to, force=force)
 
 
 def _col(col: int) -> str:

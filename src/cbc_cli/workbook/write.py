@@ -10,11 +10,8 @@ so an interrupted run leaves no half-written workbook.
 from __future__ import annotations
 
 import math
-import os
-import re
-import tempfile
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from .. import safety
 from ..version import __version__
 from .canvas import BookWriter, Canvas, Check, OpenpyxlBook, Style, clean_text
+from .files import OutputExists, check_free, inside, safe_name_part, write_atomically  # noqa: F401 (re-exported)
 from .grid import parse_ref
 
 if TYPE_CHECKING:
@@ -52,62 +50,9 @@ INPUT_CELL = Style(border=True, align="center", shrink=True, fill=INPUT, locked=
 NOTE = Style(size=10, wrap=True, valign="top")
 
 
-class OutputExists(Exception):
-    """A file would be overwritten and --force was not given."""
-
-    def __init__(self, paths: list[Path]):
-        self.paths = paths
-        names = "、".join(p.name for p in paths[:3]) + ("等" if len(paths) > 3 else "")
-        super().__init__(f"文件已存在：{names}。如需覆盖，请加 --force。")
-
-
-# --- atomic saving -------------------------------------------------------------------------
-
-def check_free(paths: Iterable[Path], force: bool) -> None:
-    """Refuse before anything is written if any target exists and force is not given."""
-    if force:
-        return
-    taken = [p for p in paths if p is not None and p.exists()]
-    if taken:
-        raise OutputExists(taken)
-
-
 def save_atomic(wb: Workbook, path: Path, force: bool = False) -> Path:
-    path = Path(path)
-    check_free([path], force)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".cbc-", suffix=".xlsx.part", dir=path.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        if not force and path.exists():  # appeared while we were writing
-            raise OutputExists([path])
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
-# --- file names that cannot escape their folder -----------------------------------------
-
-_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
-
-
-def safe_name_part(text: str, limit: int = 60) -> str:
-    """A piece of a file name made from user text: no separators, controls, or leading dots."""
-    t = unicodedata.normalize("NFKC", text)
-    t = _UNSAFE_NAME.sub("_", t)
-    t = re.sub(r"\s+", "", t).strip("._-")
-    return t[:limit] or "未命名"
-
-
-def inside(directory: Path, name: str) -> Path:
-    """directory/name, proven to stay inside directory."""
-    target = (directory / name).resolve()
-    if target.parent != directory.resolve():
-        raise ValueError(f"文件名不安全：{name!r}")
-    return target
+    """An openpyxl workbook, saved atomically."""
+    return write_atomically(path, wb.save, force=force)
 
 
 # --- the identity of a generated form ------------------------------------------------------
