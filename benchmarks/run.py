@@ -116,7 +116,8 @@ def main() -> None:
 
     medians = {k: statistics.median(t for t, _ in v) for k, v in runs.items()}
     base = medians.get("baseline (pandas + openpyxl)")
-    print(f"\n{args.n} returns, {args.rounds} rounds, {args.jobs} workers, {os.cpu_count()} CPUs")
+    count = sum(1 for p in folder.iterdir() if p.suffix in (".xlsx", ".xls"))
+    print(f"\n{count} returns, {args.rounds} rounds, {args.jobs} workers, {os.cpu_count()} CPUs")
     print("| run | median | vs baseline | peak memory |")
     print("|---|---|---|---|")
     for name in commands:
