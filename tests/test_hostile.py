@@ -129,3 +129,29 @@ def test_a_worker_that_dies_hangs_or_hogs_costs_only_its_file(tmp_path):
 def test_unreadable_result_shape(tmp_path):
     r = unreadable_result(tmp_path / "x.xlsx", "reader-timeout", "读取超时")
     assert not r.readable and not r.valid and r.issues[0].message == "无法读取：读取超时"
+
+
+def test_openpyxl_never_runs_without_defusedxml():
+    import subprocess
+    import sys
+
+    code = ("import cbc_cli.cli, cbc_cli.safety as s; import openpyxl; "
+            "print(openpyxl.DEFUSEDXML, s.openpyxl_module().DEFUSEDXML)")
+    env = dict(os.environ, OPENPYXL_DEFUSEDXML="False")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.split() == ["True", "True"]
+
+
+def test_an_unexpected_failure_is_one_line_unless_debug(tmp_path, monkeypatch):
+    import cbc_cli.validate as validate
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("something nobody expected")
+
+    monkeypatch.setattr(validate, "validate_paths", boom)
+    (tmp_path / "a.xlsx").write_bytes(b"x")
+    runner = CliRunner()
+    plain = runner.invoke(app, ["validate", str(tmp_path)])
+    assert plain.exit_code == 1 and "程序内部错误" in plain.output and "Traceback" not in plain.output
+    debug = runner.invoke(app, ["validate", str(tmp_path), "--debug"])
+    assert isinstance(debug.exception, RuntimeError)
