@@ -52,7 +52,7 @@ def main(folder: Path, out: Path) -> None:
         df = pd.read_excel(path, header=None, engine="openpyxl", sheet_name=0)
         values = df.values.tolist()
         found: dict[str, float | None] = {}
-        for r, row in enumerate(values):
+        for row in values:
             for c, cell in enumerate(row):
                 if not isinstance(cell, str):
                     continue

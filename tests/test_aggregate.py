@@ -326,3 +326,14 @@ def test_period_cannot_be_told(tmp_path):
     (tmp_path / "x.xlsx").write_bytes(b"nope")
     result = run("aggregate", tmp_path, "-o", tmp_path / "s.xlsx")
     assert result.exit_code == 2 and "--period" in result.output
+
+
+def test_a_self_check_beside_the_returns_is_skipped_not_rejected(folder, ed, tmp_path):
+    d, _ = folder
+    samples.write_selfcheck_generated(d / "某企业-自查表.xlsx", ed, unit="某企业工会", scores=samples.full_scores(ed))
+    s = aggregate([d], roster=default_roster())
+    assert [r.path.name for r in s.skipped] == ["某企业-自查表.xlsx"]
+    assert "某企业-自查表.xlsx" not in {r.result.path.name for r in s.rejected}
+    assert "cbc score" in s.to_json()["skipped"][0]["reason"]
+    v = validate_file(d / "某企业-自查表.xlsx")
+    assert [i.code for i in v.issues] == ["not-a-stats-form"] and "自查表" in v.issues[0].message

@@ -83,6 +83,7 @@ class Summary:
     own: Own
     totals: dict[str, int | Decimal | None]
     issues: list[Issue]                  # findings about the aggregation itself
+    skipped: list[FileResult] = field(default_factory=list)   # self-checks (附件2) in the folder: not returns
 
     @property
     def late(self) -> list[Counted]:
@@ -157,6 +158,7 @@ class Summary:
             "missing": [u.name for u in self.missing],
             "unlisted": [{"unit": c.unit, "path": str(c.result.path)} for c in self.unlisted],
             "rejected": [{"path": str(r.result.path), "unit": r.result.unit, "reason": r.reason} for r in self.rejected],
+            "skipped": [{"path": str(r.path), "reason": r.reason} for r in self.skipped],
             "issues": [dict(i.as_json(), path=str(res.path), unit=res.unit)
                        for res in self.results for i in res.issues]
                       + [dict(i.as_json(), path=None, unit=None) for i in self.issues],
@@ -279,7 +281,7 @@ def decide(results: list[FileResult], *, roster: Roster, period: Period,
         candidates.setdefault(r.unit or "?", []).append(r)
     counted: list[Counted] = []
     replaced: list[Replaced] = []
-    for unit, rs in candidates.items():
+    for rs in candidates.values():
         if len(rs) > 1:
             rs.sort(key=lambda x: (x.date or date.min, x.mtime, str(x.path)), reverse=True)
         latest = rs[0]
@@ -376,8 +378,10 @@ def aggregate(paths: Iterable[str | Path], *, recursive: bool = False, roster: R
     if own_file is not None:
         own_resolved = Path(own_file).resolve()
         files = [f for f in files if f.resolve() != own_resolved]
-    results = read_all(files, roster=roster, edition=ed, level=level, jobs=jobs, progress=progress,
-                       isolation=isolation, cache=cache)
+    read = read_all(files, roster=roster, edition=ed, level=level, jobs=jobs, progress=progress,
+                    isolation=isolation, cache=cache)
+    skipped = [r for r in read if r.form == "selfcheck"]  # a self-check beside the returns is not a return
+    results = [r for r in read if r.form != "selfcheck"]
     if period is None:
         period = infer_period(results)
         if period is None:
@@ -387,4 +391,4 @@ def aggregate(paths: Iterable[str | Path], *, recursive: bool = False, roster: R
     own, own_issues = own_figures(ed, summary_level, roster, Path(own_file) if own_file else None)
     totals, sum_issues = add_up(ed, summary_level, counted, roster, own)
     return Summary(ed, roster, period, summary_level, results, counted, replaced, rejected, missing, own, totals,
-                   own_issues + sum_issues)
+                   own_issues + sum_issues, skipped)

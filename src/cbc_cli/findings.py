@@ -24,6 +24,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "reader-timeout": ("error", "读取超时"),
     "reader-memory": ("error", "读取时内存超限"),
     "form-not-found": ("error", "找不到表格"),
+    "not-a-stats-form": ("error", "这是自查表，不是统计表"),
     "unit-missing": ("error", "未填填报单位"),
     "unit-unlisted": ("warning", "单位不在名册中"),
     "level-unknown": ("warning", "无法确定层级"),

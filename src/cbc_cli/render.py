@@ -236,6 +236,8 @@ def show_summary(summary, written: list[Path], fmt: str) -> None:  # type: ignor
         v = summary.indicators().get(spec.code)
         key.add_row(_escape(spec.label), "—" if v is None else f"{v * 100:.1f}%")
     console.print(key)
+    if summary.skipped:
+        console.print(f"另有 {len(summary.skipped)} 份自查表（附件2）不计入汇总，请用 cbc score 查看。")
     for issue in summary.issues:
         console.print(f"[yellow]提醒：[/]{_escape(issue.message)}")
     for p in written:

@@ -102,7 +102,14 @@ def validate_file(path: str | Path, *, roster: Roster | None = None, level: Leve
     except Unreadable as exc:
         result = _unreadable(path, exc.code, exc.reason)
     except FormNotFound:
-        result = _unreadable(path, "form-not-found", _not_found_reason(book, ed))
+        if _is_selfcheck(book, ed):
+            result = _unreadable(path, "not-a-stats-form",
+                                 f"这是{ed.selfcheck.attachment}《{ed.selfcheck.title}》，不是{ed.stats.attachment}统计表；"
+                                 "自查表请用 cbc score 检查。")
+            result.form = "selfcheck"
+        else:
+            result = _unreadable(path, "form-not-found", f"在工作簿中找不到《{ed.stats.title}》的栏目（如"
+                                 f"“{ed.stats.fields[0].label}”）。请使用{ed.stats.attachment}的表样填报。")
     except (KeyboardInterrupt, SystemExit, MemoryError):
         raise
     except BaseException as exc:  # noqa: BLE001 - a reader panic (pyo3 PanicException is a BaseException)
@@ -114,19 +121,16 @@ def validate_file(path: str | Path, *, roster: Roster | None = None, level: Leve
     return result
 
 
-def _not_found_reason(book: Any, ed: Edition) -> str:
-    from .workbook.locate import norm_label, read_identity
+def _is_selfcheck(book: Any, ed: Edition) -> bool:
+    """Whether a workbook that is not a 统计表 is the self-check (附件2) instead."""
+    from .workbook.locate import FormNotFound as NotSelfcheck
+    from .workbook.locate import locate_selfcheck
 
-    if read_identity(book).get("form") == "selfcheck":
-        return f"这是{ed.selfcheck.attachment}《{ed.selfcheck.title}》，不是{ed.stats.attachment}统计表。"
-    items = {norm_label(i.text)[:12] for i in ed.selfcheck.items}
-    for sheet in book.sheets:
-        for row in sheet.rows:
-            for v in row:
-                if isinstance(v, str) and norm_label(v)[:12] in items:
-                    return f"这是{ed.selfcheck.attachment}《{ed.selfcheck.title}》，不是{ed.stats.attachment}统计表。"
-    return (f"在工作簿中找不到《{ed.stats.title}》的栏目（如“{ed.stats.fields[0].label}”）。"
-            f"请使用{ed.stats.attachment}的表样填报。")
+    try:
+        locate_selfcheck(book, ed)
+    except NotSelfcheck:
+        return False
+    return True
 
 
 def judge(located: Located, ed: Edition, *, roster: Roster, level: Level | None = None,
