@@ -57,10 +57,13 @@ def _address_space() -> int:
 
 def _limit_memory(budget: int) -> None:
     """Cap the address space at what the worker has now plus the budget for reading a file."""
+    base = _address_space()
+    if base == 0:  # no /proc (macOS): an absolute cap could starve the interpreter itself
+        return
     try:
         import resource
 
-        limit = _address_space() + budget
+        limit = base + budget
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     except (ImportError, ValueError, OSError):  # pragma: no cover - not on this platform
         pass
