@@ -1,6 +1,6 @@
 """Generate N realistic returns for benchmarks: mixed layouts, some numbers typed as text.
 
-    python benchmarks/make_returns.py 1000 /tmp/returns
+    python benchmarks/make_returns.py 1000 bench-returns
 
 The mix, per 10 returns: 6 filled-in generated forms, 3 hand-typed grids (some labels broken
 over lines, ASCII quotes), 1 two-column list; about a third carry numbers typed as text
