@@ -155,3 +155,11 @@ def test_an_unexpected_failure_is_one_line_unless_debug(tmp_path, monkeypatch):
     assert plain.exit_code == 1 and "程序内部错误" in plain.output and "Traceback" not in plain.output
     debug = runner.invoke(app, ["validate", str(tmp_path), "--debug"])
     assert isinstance(debug.exception, RuntimeError)
+
+
+def test_every_code_reported_is_registered(corpus, ed):
+    from cbc_cli.findings import registered_codes
+
+    folder, _ = corpus
+    seen = {i.code for r in validate_paths([folder], isolation=LIMITS) for i in r.issues}
+    assert seen and seen <= registered_codes(ed), seen - registered_codes(ed)

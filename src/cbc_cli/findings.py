@@ -44,7 +44,14 @@ CODES: dict[str, tuple[Severity, str]] = {
     "drills-mismatch": ("warning", "演练得分与次数不符"),
     "total-mismatch": ("warning", "总分与各项之和不符"),
     "item-not-found": ("error", "缺少自查项目"),
+    "own-figures-missing": ("warning", "缺少本级数据"),
+    "own-unknown-field": ("warning", "本级数据中有未知栏目"),
 }
+
+
+def registered_codes(ed: Any) -> set[str]:
+    """Every finding code cbc can report with this edition: its own and the edition's rules."""
+    return set(CODES) | {r.code for r in ed.stats.rules} | {r.code for r in ed.crossform}
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from .paths import schemas_dir
 
 Level = Literal["enterprise", "county", "city"]
 LEVELS: tuple[Level, ...] = ("enterprise", "county", "city")
+LEVEL_NAMES: dict[str, str] = {"enterprise": "企业", "county": "县级", "city": "市级"}
 Severity = Literal["error", "warning"]
 FormKind = Literal["stats", "selfcheck"]
 

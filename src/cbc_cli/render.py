@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 
+from .forms import LEVEL_NAMES
+
 if TYPE_CHECKING:
     from .forms import Edition
     from .roster import Roster
@@ -37,7 +39,6 @@ def Table(*args: Any, **kwargs: Any) -> Any:  # noqa: N802 - stands in for rich.
 console: Any = _LazyConsole(highlight=False)
 err_console: Any = _LazyConsole(stderr=True, highlight=False)
 
-LEVEL_NAMES = {"enterprise": "企业", "county": "县级", "city": "市级"}
 
 
 def error(message: str) -> None:

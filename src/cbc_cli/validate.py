@@ -16,7 +16,7 @@ from typing import Any
 
 from .checks import apply_rules
 from .findings import HasIssues, Issue, shown
-from .forms import Edition, Level, get_edition
+from .forms import LEVEL_NAMES, Edition, Level, get_edition
 from .roster import Roster, clean_unit, default_roster
 from .values import fmt_number, parse_date, parse_number
 from .pool import DEFAULT_ISOLATION, Isolation
@@ -24,7 +24,6 @@ from .workbook.guard import DEFAULT_LIMITS, Limits, Unreadable, guard
 from .workbook.locate import FormNotFound, Located, locate_stats
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".et", ".xltx", ".xlt"}
-LEVEL_NAMES = {"enterprise": "企业", "county": "县级", "city": "市级"}
 
 
 @dataclass

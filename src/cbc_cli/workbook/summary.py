@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..forms import LEVEL_NAMES
 from .canvas import PLAIN, Canvas, Style, XlsxBook
 from .write import FONT, draw_identity, draw_stats, stats_identity, text_width
 
@@ -19,7 +20,6 @@ if TYPE_CHECKING:
     from ..aggregate import Summary
 
 SUMMARY_SHEET = "汇总"
-LEVEL_NAMES = {"enterprise": "企业", "county": "县级", "city": "市级"}
 
 TH = Style(font=FONT, size=10, bold=True, fill="D9D9D9", border=True, align="center", wrap=True)
 # Table cells carry no border (the grid prints as gridlines) and, where plain, no format at all:
