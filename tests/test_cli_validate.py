@@ -60,6 +60,7 @@ def test_json_contract(batch):
     assert (bad["field"], bad["value"], bad["severity"]) == ("hazards_found", "十二", "error")
     sm = files["说明.xlsx"]
     assert (sm["readable"], sm["valid"], sm["form"]) == (False, False, None)
+    assert len(sm["values"]) == 24 and set(sm["values"].values()) == {None}
     assert sm["issues"][0]["message"].startswith("无法读取：")
 
 

@@ -193,6 +193,7 @@ def validate_cmd(
     strict: Annotated[bool, typer.Option("--strict", help="把提醒也当作错误（影响退出码）。")] = False,
     level: LevelOpt = None,
     annotate: Annotated[Optional[Path], typer.Option("--annotate", help="为有问题的报表各生成一份标注件（问题单元格标红并加批注），存入此文件夹。", show_default=False)] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="不使用缓存，所有文件重新读取。")] = False,
     config: ConfigOpt = None,
     edition: EditionOpt = None,
     debug: Annotated[bool, typer.Option("--debug", help="出错时显示程序的详细信息（供开发人员排查）。")] = False,
@@ -213,13 +214,14 @@ def validate_cmd(
     _annotate_dir(annotate, paths)
     roster = _roster(config)
     lv = _level(level)
-    results = _guarded(debug, lambda: _validate_all(paths, recursive, roster, lv, edition, annotate))
+    results = _guarded(debug, lambda: _validate_all(paths, recursive, roster, lv, edition, annotate,
+                                                    cache=not no_cache))
     show_validation(results, fmt, errors_only=errors_only)
     failed = any(not r.valid or (strict and r.warnings) for r in results)
     raise typer.Exit(1 if failed else 0)
 
 
-def _validate_all(paths, recursive, roster, level, edition, annotate_dir, jobs=None):  # type: ignore[no-untyped-def]
+def _validate_all(paths, recursive, roster, level, edition, annotate_dir, jobs=None, cache=True):  # type: ignore[no-untyped-def]
     from .annotate import annotate
     from .forms import get_edition
     from .render import progress_bar
@@ -228,7 +230,7 @@ def _validate_all(paths, recursive, roster, level, edition, annotate_dir, jobs=N
     ed = get_edition(edition)
     with progress_bar() as progress:
         results = validate_paths(paths, recursive=recursive, roster=roster, level=level, edition=ed, jobs=jobs,
-                                 progress=progress)
+                                 progress=progress, cache=cache)
     if annotate_dir is not None:
         for result in results:
             annotate(result, annotate_dir, edition=ed)

@@ -47,6 +47,10 @@ class FileResult(HasIssues):
     issues: list[Issue] = field(default_factory=list)
     mtime: float = 0.0
 
+    def _field_codes(self) -> list[str]:
+        """Every field of the edition, so that even an unreadable file reports all codes (as null)."""
+        return list(self.values) or _codes_of(self.edition)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "path": str(self.path),
@@ -56,9 +60,16 @@ class FileResult(HasIssues):
             "date": self.date.isoformat() if self.date else None,
             "readable": self.readable,
             "valid": self.valid,
-            "values": {k: json_number(v) for k, v in self.values.items()},
+            "values": {k: json_number(self.values.get(k)) for k in self._field_codes()},
             "issues": [i.as_json() for i in self.issues],
         }
+
+
+def _codes_of(edition: str | None) -> list[str]:
+    try:
+        return [f.code for f in get_edition(edition).stats.fields]
+    except Exception:  # noqa: BLE001 - an edition loaded from a file: its codes are in the values
+        return []
 
 
 def json_number(v: int | Decimal | None) -> int | float | None:
@@ -265,7 +276,8 @@ def _looks_like_workbook(path: Path) -> bool:
 
 def validate_paths(paths: Iterable[str | Path], *, recursive: bool = False, roster: Roster | None = None,
                    level: Level | None = None, edition: str | Edition | None = None, jobs: int | None = None,
-                   isolation: Isolation | None = DEFAULT_ISOLATION, progress: Any = None) -> list[FileResult]:
+                   isolation: Isolation | None = DEFAULT_ISOLATION, progress: Any = None,
+                   cache: bool = False) -> list[FileResult]:
     """validate_file over files and folders, each file read in an isolated worker process."""
     from .aggregate import read_all
 
@@ -273,7 +285,7 @@ def validate_paths(paths: Iterable[str | Path], *, recursive: bool = False, rost
     roster = roster if roster is not None else default_roster()
     isolation = roster.isolation() if isolation is DEFAULT_ISOLATION else isolation
     return read_all(list(find_workbooks(paths, recursive)), roster=roster, edition=ed, level=level, jobs=jobs,
-                    isolation=isolation, progress=progress)
+                    isolation=isolation, progress=progress, cache=cache)
 
 
 __all__ = ["FileResult", "find_workbooks", "judge", "validate_file", "validate_paths"]
