@@ -337,3 +337,13 @@ def test_a_self_check_beside_the_returns_is_skipped_not_rejected(folder, ed, tmp
     assert "cbc score" in s.to_json()["skipped"][0]["reason"]
     v = validate_file(d / "某企业-自查表.xlsx")
     assert [i.code for i in v.issues] == ["not-a-stats-form"] and "自查表" in v.issues[0].message
+
+
+def test_a_late_h2_return_dated_in_january_is_late_not_rejected(tmp_path, ed):
+    d = tmp_path / "r"
+    d.mkdir()
+    put(d, "a.xlsx", ed, "环翠区总工会", date(2021, 1, 8), samples.full_values(ed, seed=1))
+    put(d, "b.xlsx", ed, "文登区总工会", date(2020, 3, 8), samples.full_values(ed, seed=2))
+    s = aggregate([d], roster=default_roster(), period=Period.parse("2020H2"))
+    assert [(c.unit, c.late) for c in s.counted] == [("环翠区总工会", True)]
+    assert [r.result.path.name for r in s.rejected] == ["b.xlsx"] and "不在" in s.rejected[0].reason

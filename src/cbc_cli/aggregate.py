@@ -254,9 +254,8 @@ def infer_period(results: Iterable[FileResult]) -> Period | None:
 def _period_mismatch(r: FileResult, period: Period) -> str | None:
     if r.period and r.period != str(period):
         return f"这是 {Period.parse(r.period).label} 的报表（表内标识），不属于 {period.label}。"
-    if r.date and Period.of_date(r.date) != period and not r.period:
-        # a late H1 return can be dated in July; anything else outside the period is not this period's
-        return f"填报日期 {r.date.isoformat()} 不在 {period.label} 内，请核对是否报错了期。"
+    if r.date and not r.period and not period.admits(r.date):
+        return f"填报日期 {r.date.isoformat()} 不在 {period.label} 内（也不是期末后三个月内的迟报），请核对是否报错了期。"
     return None
 
 

@@ -192,6 +192,15 @@ class Period(BaseModel):
         half = m.group(2) or ("1" if m.group(3) == "上" else "2")
         return cls(year=int(m.group(1)), half=f"H{half}")  # type: ignore[arg-type]
 
+    def admits(self, d: date, grace_days: int = 90) -> bool:
+        """Whether a return dated d belongs here: within the half-year, or a late one within
+        grace_days after it (an H2 return dated in January still belongs to H2)."""
+        from datetime import timedelta
+
+        start = date(self.year, 1 if self.half == "H1" else 7, 1)
+        end = date(self.year, 6, 30) if self.half == "H1" else date(self.year, 12, 31)
+        return start <= d <= end + timedelta(days=grace_days)
+
     @classmethod
     def of_date(cls, d: date) -> Period:
         """The period a return dated d most likely belongs to: H1 until July, else H2."""
