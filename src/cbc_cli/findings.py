@@ -73,13 +73,6 @@ class Issue:
         return {k: data[k] for k in keys}
 
 
-def where(sheet: str | None, cell: str | None) -> str | None:
-    """'统计表!D7' from a sheet name and a cell."""
-    if cell is None:
-        return None
-    return f"{sheet}!{cell}" if sheet else cell
-
-
 def shown(value: Any) -> str | None:
     """A value as the user typed or saw it, for messages and the 'value' of a finding."""
     if value is None or value == "":

@@ -8,12 +8,12 @@ top-left cell, and the merged ranges are kept so a reader can step over them.
 from __future__ import annotations
 
 import re
-import zipfile
 from functools import lru_cache
 from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Any
 
+from . import zipdir
 from .guard import Guarded, Unreadable
 
 Merged = tuple[tuple[int, int], tuple[int, int]]
@@ -161,11 +161,15 @@ def _unescape(raw: bytes) -> str:
 
 def _blank_formulas(g: Guarded) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
-    try:
-        zf = g.zip or zipfile.ZipFile(BytesIO(g.data))
-        workbook = zf.read("xl/workbook.xml")
-        rels = zf.read("xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in g.members else b""
-    except (KeyError, zipfile.BadZipFile, OSError, ValueError, RuntimeError):
+    try:  # the guard has checked these parts already; read them the same way it did
+        members = {m.name: m for m in zipdir.directory(g.data, len(g.members) + 1)}
+
+        def part(name: str) -> bytes:
+            return zipdir.read(g.data, members[name]) if name in members else b""
+
+        workbook = part("xl/workbook.xml")
+        rels = part("xl/_rels/workbook.xml.rels")
+    except zipdir.ZipError:
         return found
     targets = {rid: tgt for rid, tgt in _REL.findall(rels)}
     targets.update({rid: tgt for tgt, rid in _REL_ALT.findall(rels)})
@@ -178,8 +182,8 @@ def _blank_formulas(g: Guarded) -> dict[str, set[str]]:
         t = target.decode("utf-8", "replace").lstrip("/")
         member = t if t.startswith("xl/") else f"xl/{t}"
         try:
-            xml = zf.read(member)
-        except (KeyError, zipfile.BadZipFile, OSError, ValueError, RuntimeError):
+            xml = part(member)
+        except zipdir.ZipError:
             continue
         if b"<f" not in xml:
             continue

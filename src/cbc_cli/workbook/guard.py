@@ -10,12 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from . import zipdir
-
-if TYPE_CHECKING:
-    import zipfile
 
 Format = Literal["xlsx", "xls", "ods"]
 
@@ -61,7 +58,6 @@ class Guarded:
     data: bytes
     format: Format
     members: list[str] = field(default_factory=list)
-    zip: zipfile.ZipFile | None = None       # the opened zip, for readers that need a part again
 
 
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")

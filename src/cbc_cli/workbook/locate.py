@@ -305,11 +305,6 @@ def _header_value(sheet: Sheet, at: tuple[int, int, str], labels: set[tuple[int,
     return RawCell(sheet.name, ref(r, sheet.merge_end(r, c) + 1), None)
 
 
-def cell_of(located: Located, code: str) -> str | None:
-    rc = located.fields.get(code)
-    return rc.where if rc else None
-
-
 __all__ = ["FormNotFound", "Located", "RawCell", "locate_stats", "norm_label", "parse_ref", "read_identity"]
 
 
