@@ -52,8 +52,8 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, int]:
-    """Wall time and peak tree RSS of one run."""
+def timed(cmd: list[str], env: dict[str, str], expect: Path | None = None) -> tuple[float, int]:
+    """Wall time and peak tree RSS of one run; `expect` is a file the run must leave behind."""
     peak = 0
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
@@ -71,7 +71,9 @@ def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, int]:
     elapsed = time.perf_counter() - start
     done.set()
     t.join()
-    if proc.returncode not in (0, 1):
+    # 0 and 1 are cbc's "done" codes (1 = some returns have errors); anything else, or a run that
+    # wrote nothing, is a failed run and must not be timed as a fast one
+    if proc.returncode not in (0, 1) or (expect is not None and not expect.is_file()):
         raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{err.decode(errors='replace')[-2000:]}")
     return elapsed, peak
 
@@ -105,13 +107,15 @@ def main() -> None:
         "cbc aggregate (cold, --no-cache)": cbc + ["-o", str(out / "cold.xlsx"), "--no-cache"],
         "cbc aggregate (re-run, cached)": cbc + ["-o", str(out / "warm.xlsx")],
     }
+    outputs = {name: Path(cmd[cmd.index("-o") + 1]) if "-o" in cmd else Path(cmd[-1]) for name, cmd in commands.items()}
     if args.no_baseline:
         del commands["baseline (pandas + openpyxl)"]
     timed(cbc + ["-o", str(out / "warm.xlsx")], env)  # warm the cache and the disk
     runs: dict[str, list[tuple[float, int]]] = {k: [] for k in commands}
     for r in range(args.rounds):
         for name, cmd in commands.items():
-            runs[name].append(timed(cmd, env))
+            outputs[name].unlink(missing_ok=True)
+            runs[name].append(timed(cmd, env, outputs[name]))
         print(f"round {r + 1}/{args.rounds}: " + ", ".join(f"{runs[k][-1][0]:.2f} s" for k in commands), flush=True)
 
     medians = {k: statistics.median(t for t, _ in v) for k, v in runs.items()}

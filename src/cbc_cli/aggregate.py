@@ -103,7 +103,12 @@ class Summary:
         out: dict[str, float | None] = {}
         for ind in self.edition.stats.indicators:
             num, den = v.get(ind.numerator), v.get(ind.denominator)
-            out[ind.code] = round(float(Decimal(num) / Decimal(den)), 4) if num is not None and den else None
+            if num is None or not den:
+                out[ind.code] = None
+            elif type(num) is int and type(den) is int:  # counts: int / int is already exact to the last bit
+                out[ind.code] = round(num / den, 4)
+            else:
+                out[ind.code] = round(float(Decimal(num) / Decimal(den)), 4)
         return out
 
     def status_rows(self) -> list[dict[str, Any]]:
@@ -126,7 +131,8 @@ class Summary:
             if unit not in counted_units:
                 by_unit[unit] = [(s, res, f"未计入，需重报：{note}" if s == "rejected" else note) for s, res, note in entries]
         order = [u.name for u in self.roster.units]
-        order += sorted(u for u in by_unit if u not in order)
+        listed = set(order)
+        order += sorted(u for u in by_unit if u not in listed)
         for unit in order:
             entries = by_unit.get(unit)
             if not entries:

@@ -1,10 +1,10 @@
-"""One drawing surface, two writers: forms are drawn once and written by openpyxl or xlsxwriter.
+"""One drawing surface, two writers: forms are drawn once and written by openpyxl or by xlsx.py.
 
 openpyxl writes the forms (new-form, annotated copies): it is the project's form writer and
-round-trips comments and marks. xlsxwriter writes the summary and ranking workbooks: for a
-thousand returns it writes the tables several times faster (measured in benchmarks/, see
-README), and the summary's first sheet is the official form, drawn by the same code as the
-blank form.
+round-trips comments and marks. xlsx.py, cbc's own small writer, writes the summary and ranking
+workbooks: for a thousand returns it writes the tables several times faster (measured in
+benchmarks/, see README), and the summary's first sheet is the official form, drawn by the same
+code as the blank form.
 
 Every string goes through `clean_text` and is stored as text, never as a formula: strings that
 start like a formula get a quote prefix.
@@ -20,7 +20,10 @@ from typing import Any
 
 MAX_CELL_TEXT = 32_767
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-_ILLEGAL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32)], None)
+# XML 1.0 forbids these control characters and U+FFFE/U+FFFF; lone surrogates (from file names
+# that are not valid UTF-8) cannot be encoded at all and become U+FFFD.
+_ILLEGAL: dict[int, str | None] = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 0xFFFE, 0xFFFF], None)
+_ILLEGAL.update(dict.fromkeys(range(0xD800, 0xE000), "\ufffd"))
 
 
 def clean_text(value: str) -> str:
@@ -73,7 +76,10 @@ class Check:
 
 
 def _num(value: Any) -> Any:
+    """A Decimal as the int or float a workbook stores (NaN and infinities as float)."""
     if isinstance(value, Decimal):
+        if not value.is_finite():
+            return float(value)
         return int(value) if value == value.to_integral_value() else float(value)
     return value
 
@@ -269,165 +275,3 @@ class OpenpyxlBook(BookWriter):
     def _save_to(self, path: str) -> None:
         self.wb.active = 0
         self.wb.save(path)
-
-
-# --- xlsxwriter --------------------------------------------------------------------------------
-
-class XlsxCanvas(Canvas):
-    def __init__(self, book: XlsxBook, ws: Any):
-        self.book = book
-        self.ws = ws
-        self.name = ws.name
-        self._row_styles: list[Style] | None = None
-        self._row_formats: list[Any] = []
-
-    def _fmt(self, style: Style, quote: bool = False) -> Any:
-        return self.book.format(style, quote)
-
-    def width(self, col: int, width: float) -> None:
-        self.ws.set_column(col - 1, col - 1, width)
-
-    def height(self, row: int, height: float) -> None:
-        self.ws.set_row(row - 1, height)
-
-    def put(self, row: int, col: int, value: Any, style: Style = PLAIN) -> None:
-        r, c = row - 1, col - 1
-        if value is None:
-            if style is not PLAIN:
-                self.ws.write_blank(r, c, None, self._fmt(style))
-        elif isinstance(value, str):
-            text = clean_text(value)
-            self.ws.write_string(r, c, text, self._fmt(style, text.startswith(FORMULA_START)))
-        elif isinstance(value, bool):
-            self.ws.write_string(r, c, "是" if value else "否", self._fmt(style))
-        elif isinstance(value, (date, datetime)):
-            self.ws.write_datetime(r, c, value if isinstance(value, datetime) else datetime(value.year, value.month, value.day),
-                                   self._fmt(style.dated))
-        else:
-            self.ws.write_number(r, c, _num(value), self._fmt(style))
-
-    def formula(self, row: int, col: int, formula: str, style: Style = PLAIN) -> None:
-        self.ws.write_formula(row - 1, col - 1, formula, self._fmt(style))
-
-    def row(self, row: int, values: list[Any], styles: list[Style]) -> None:
-        ws, r = self.ws, row - 1
-        if self._row_styles is not styles:  # tables pass the same list for every row
-            self._row_styles = styles
-            self._row_formats = [None if s is PLAIN else self.book.format(s) for s in styles]
-        for c, (value, fmt) in enumerate(zip(values, self._row_formats)):
-            kind = type(value)
-            if value is None:
-                if fmt is not None:
-                    ws.write_blank(r, c, None, fmt)
-            elif kind is int or kind is float:
-                ws.write_number(r, c, value, fmt)
-            elif kind is Decimal:
-                ws.write_number(r, c, _num(value), fmt)
-            elif kind is str and not value.startswith(FORMULA_START) and value.isprintable():
-                ws.write_string(r, c, value[:MAX_CELL_TEXT], fmt)
-            else:
-                self.put(row, c + 1, value, styles[c])
-
-    def merge(self, r0: int, c0: int, r1: int, c1: int, value: Any = None, style: Style = PLAIN) -> None:
-        quote = isinstance(value, str) and clean_text(value).startswith(FORMULA_START)
-        self.ws.merge_range(r0 - 1, c0 - 1, r1 - 1, c1 - 1, "", self._fmt(style, quote))
-        if value is not None:
-            self.put(r0, c0, value, style)
-
-    def validate(self, row: int, col: int, check: Check) -> None:
-        opts: dict[str, Any] = {"ignore_blank": True, "input_title": check.title[:32], "input_message": check.prompt[:255],
-                                "error_title": "输入有误", "error_message": check.error[:255], "error_type": "stop"}
-        if check.kind == "text":
-            opts.update(validate="length", criteria="<=", value=int(check.high or 255))
-        elif check.kind == "date":
-            opts.update(validate="date", criteria="between", minimum=_serial_date(check.low), maximum=_serial_date(check.high))
-        elif check.high is None:
-            opts.update(validate="integer" if check.kind == "whole" else "decimal", criteria=">=", value=check.low or 0)
-        else:
-            opts.update(validate="integer" if check.kind == "whole" else "decimal", criteria="between",
-                        minimum=check.low or 0, maximum=check.high)
-        self.ws.data_validation(row - 1, col - 1, row - 1, col - 1, opts)
-
-    def protect(self) -> None:
-        self.ws.protect("", {"format_cells": True, "format_columns": True, "format_rows": True})
-
-    def hide(self) -> None:
-        self.ws.hide()
-
-    def freeze(self, row: int, col: int) -> None:
-        self.ws.freeze_panes(row, col)
-
-    def autofilter(self, r0: int, c0: int, r1: int, c1: int) -> None:
-        self.ws.autofilter(r0 - 1, c0 - 1, r1 - 1, c1 - 1)
-
-    def page(self, *, landscape: bool, wide: int = 1, tall: int = 1, last_row: int | None = None,
-             last_col: int | None = None, title_rows: int = 0, title_cols: int = 0, a3: bool = False,
-             center: bool = False, gridlines: bool = False) -> None:
-        ws = self.ws
-        ws.set_paper(8 if a3 else 9)
-        ws.set_landscape() if landscape else ws.set_portrait()
-        ws.fit_to_pages(wide, tall)
-        ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
-        if gridlines:
-            ws.hide_gridlines(0)  # show and print the grid
-        if center:
-            ws.center_horizontally()
-        if last_row and last_col:
-            ws.print_area(0, 0, last_row - 1, last_col - 1)
-        if title_rows:
-            ws.repeat_rows(0, title_rows - 1)
-        if title_cols:
-            ws.repeat_columns(0, title_cols - 1)
-
-
-def _serial_date(serial: float | None) -> datetime:
-    from datetime import timedelta
-
-    return datetime(1899, 12, 30) + timedelta(days=int(serial or 0))
-
-
-class XlsxBook(BookWriter):
-    """xlsxwriter writes straight to the file, so the book is built in memory and written on save."""
-
-    def __init__(self) -> None:
-        import io
-
-        import xlsxwriter
-
-        self._buffer = io.BytesIO()
-        self.wb = xlsxwriter.Workbook(self._buffer, {"in_memory": True, "strings_to_formulas": False,
-                                                     "strings_to_urls": False, "strings_to_numbers": False})
-        self._formats: dict[tuple[Style, bool], Any] = {}
-        self.wb.formats[0].set_font_name(PLAIN.font)  # the default font, for cells without a format
-
-    def format(self, style: Style, quote: bool = False) -> Any:
-        key = (style, quote)
-        fmt = self._formats.get(key)
-        if fmt is None:
-            props: dict[str, Any] = {"font_name": style.font, "font_size": style.size, "bold": style.bold,
-                                     "valign": "vcenter" if style.valign == "center" else style.valign,
-                                     "text_wrap": style.wrap, "shrink": style.shrink, "locked": style.locked}
-            if style.align:
-                props["align"] = style.align
-            if style.fill:
-                props.update(pattern=1, bg_color=f"#{style.fill}")
-            if style.border:
-                props["border"] = 1
-            if style.number:
-                props["num_format"] = style.number
-            if quote:
-                props["quote_prefix"] = True
-            fmt = self.wb.add_format(props)
-            self._formats[key] = fmt
-        return fmt
-
-    def sheet(self, name: str) -> XlsxCanvas:
-        return XlsxCanvas(self, self.wb.add_worksheet(name))
-
-    def define(self, name: str, sheet: str, row: int, col: int) -> None:
-        self.wb.define_name(name, f"='{sheet}'!${_col(col)}${row}")
-
-    def _save_to(self, path: str) -> None:
-        self.wb.close()
-        with open(path, "wb") as fh:
-            fh.write(self._buffer.getvalue())

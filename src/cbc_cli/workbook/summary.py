@@ -3,7 +3,7 @@
 汇总 is the official 统计表 drawn by the same code as the blank form, filled with the totals and
 carrying cbc's identity, so the summary is itself a valid return one level up. Every number is
 written as a number (never as a formula: a formula has no value until Excel calculates it, and
-readers would see blanks). Written with xlsxwriter (see canvas.py for why).
+readers would see blanks). Written by xlsx.py, cbc's small writer (see there for why).
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..forms import LEVEL_NAMES
-from .canvas import PLAIN, Canvas, Style, XlsxBook
+from .canvas import PLAIN, Canvas, Style
+from .xlsx import XmlBook
 from .write import FONT, draw_identity, draw_stats, stats_identity, text_width
 
 if TYPE_CHECKING:
@@ -34,6 +35,13 @@ def _percent(x: float | None) -> str:
     return "—" if x is None else f"{x * 100:.1f}%"
 
 
+def _shown_width(v: Any) -> int:
+    if isinstance(v, date):
+        return 10  # shown as 2020-05-28
+    shown = str(v)
+    return len(shown) if shown.isascii() else text_width(shown)
+
+
 def draw_table(c: Canvas, header: list[str], rows: list[list[Any]], *, freeze_cols: int = 0, max_width: int = 60,
                header_width: int = 60, money_cols: set[int] = frozenset(), bold_last: bool = False,
                pages_wide: int = 1, a3: bool = False) -> None:
@@ -46,13 +54,10 @@ def draw_table(c: Canvas, header: list[str], rows: list[list[Any]], *, freeze_co
     bold = [TD_BOLD] * len(header)
     for r, row in enumerate(rows, 2):
         c.row(r, row, bold if bold_last and r == last else plain)
-        for col, v in enumerate(row):
-            if v is None:
-                continue
-            shown = "2020-05-28" if isinstance(v, date) else str(v)
-            w = (len(shown) if shown.isascii() else text_width(shown)) + 2
-            if w > widths[col]:
-                widths[col] = min(max_width, w)
+    for col, column in enumerate(zip(*rows)):  # each distinct value once: columns repeat a lot
+        widest = max((_shown_width(v) for v in set(column) if v is not None), default=0) + 2
+        if widest > widths[col]:
+            widths[col] = min(max_width, widest)
     for col, w in enumerate(widths, 1):
         c.width(col, min(max_width, max(6, w)))
     c.height(1, 32 if header_width >= 60 else 80)
@@ -63,10 +68,10 @@ def draw_table(c: Canvas, header: list[str], rows: list[list[Any]], *, freeze_co
            a3=a3, gridlines=True)
 
 
-def summary_book(summary: Summary, made_on: date) -> XlsxBook:
+def summary_book(summary: Summary, made_on: date) -> XmlBook:
     ed = summary.edition
     fields = ed.stats.fields
-    book = XlsxBook()
+    book = XmlBook()
 
     # 汇总: the official form, one level up
     c = draw_stats(book, ed, unit=summary.roster.city.name, report_date=made_on, values=summary.totals,
@@ -130,11 +135,11 @@ def write_summary(summary: Summary, path: str | Path, *, force: bool = False, ma
     return summary_book(summary, made_on or date.today()).save(Path(path), force=force)
 
 
-def ranking_book(ranking: Any, ed: Any) -> XlsxBook:
+def ranking_book(ranking: Any, ed: Any) -> XmlBook:
     """The ranking of self-checks: rank, unit, section subtotals, total, findings; then the
     self-checks that could not be ranked, with the reason."""
     sections = [s.name for s in ed.selfcheck.sections]
-    book = XlsxBook()
+    book = XmlBook()
     header = ["名次", "企业工会"] + [f"{name}（{ed.selfcheck.section_max(name)}分）" for name in sections]
     header += [f"总得分（{ed.selfcheck.total_max}分）", "提醒", "文件"]
     rows = []

@@ -1,7 +1,7 @@
 """Drawing the official forms, and writing files safely.
 
 The forms are drawn once, on a `Canvas` (canvas.py), from the edition's definition: openpyxl
-writes them for `cbc new-form` and annotated copies, xlsxwriter for the summary's first sheet.
+writes them for `cbc new-form` and annotated copies, xlsx.py (cbc's own writer) for the summary's first sheet.
 Every string from outside (unit names, values as typed, file names) is stored as text, never as
 a formula. Files are written to a temporary name in the target folder and renamed into place,
 so an interrupted run leaves no half-written workbook.
