@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NamedTuple
 
 BLANKS = {"", "无", "—", "——", "-", "--", "/", "\\", "空", "暂无", "null", "none", "n/a", "na", "－", "─"}
 YUAN_PER_WAN = Decimal(10_000)
 
 
-@dataclass(frozen=True)
-class Parsed:
-    """A parsed value, or why it could not be parsed (code + message text without location)."""
+class Parsed(NamedTuple):
+    """A parsed value, or why it could not be parsed (code + message text without location).
+    A named tuple: one is made for every cell of every return, and a tuple is the cheapest."""
 
     value: Any = None
     code: str | None = None
@@ -31,6 +30,9 @@ class Parsed:
     @property
     def ok(self) -> bool:
         return self.code is None
+
+
+_NOTHING = Parsed(None)
 
 
 def _normal(text: str) -> str:
@@ -69,7 +71,7 @@ def parse_number(raw: Any, *, label: str, unit: str, money: bool) -> Parsed:
     if type(raw) is int and raw >= 0:
         return Parsed(Decimal(raw) if money else raw)
     if is_blank(raw):
-        return Parsed(None)
+        return _NOTHING
     warning = None
     if isinstance(raw, bool) or isinstance(raw, (datetime, date, timedelta)):
         return Parsed(code="not-a-number", message=f"{label}应填数字，这里是“{raw}”。")

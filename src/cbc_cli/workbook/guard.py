@@ -187,7 +187,7 @@ def _check_prolog(part: bytes) -> None:
 # Only references that could break a limit are looked at closely: three or more column letters,
 # two letters (AA-ZZ may pass 200 columns), or five or more row digits. A real form has none.
 _WIDE_REF = re.compile(rb'<(?:c|row)\b[^>]*?\br="([A-Z]*)(\d*)"')
-_SUSPECT_REFS = (re.compile(rb'r="[A-Z][A-Z]'), re.compile(rb'r="[A-Z]*\d{5}'))  # literal prefix: fast
+_SUSPECT_REF = re.compile(rb'r="(?:[A-Z][A-Z]|[A-Z]*\d{5})')  # one pass, from the literal prefix
 _LONG_TEXT = re.compile(rb"<(?:t|text:p|text:span)\b[^>]*>[^<]{32768}")
 _SI = re.compile(rb"<si\b")
 
@@ -198,16 +198,20 @@ def _check_content(name: str, part: bytes, limits: Limits) -> None:
                          "suspicious-file")
     if name == "xl/sharedStrings.xml":
         m = _SST_COUNT.search(part[:4096])
-        if (m and int(m.group(1)) > limits.max_shared_strings) or part.count(b"<si") > limits.max_shared_strings:
+        # an entry takes at least 5 bytes (<si/>): a smaller part cannot hold too many, so skip the count
+        if (m and int(m.group(1)) > limits.max_shared_strings) or (
+                len(part) > 5 * limits.max_shared_strings and part.count(b"<si") > limits.max_shared_strings):
             raise Unreadable("工作簿的文字条目数量异常，不像是一张报表，已拒绝读取。", "suspicious-file")
         return
     if not name.startswith("xl/worksheets/"):
         return
-    cells = part.count(b"<c ") + part.count(b"<c>")
-    if cells > limits.max_cells:
-        raise Unreadable(f"工作表的单元格过多（{cells:,} 个），不像是一张报表，已拒绝读取。", "suspicious-file")
+    # a cell takes at least 4 bytes (<c/>): a smaller part cannot hold too many, so skip the count
+    if len(part) > 4 * limits.max_cells:
+        cells = part.count(b"<c ") + part.count(b"<c>") + part.count(b"<c/")
+        if cells > limits.max_cells:
+            raise Unreadable(f"工作表的单元格过多（{cells:,} 个），不像是一张报表，已拒绝读取。", "suspicious-file")
     max_row = max_col = 0
-    if any(p.search(part) for p in _SUSPECT_REFS):
+    if _SUSPECT_REF.search(part):
         for col, row in _WIDE_REF.findall(part):
             if col:
                 max_col = max(max_col, _col_number(col))
