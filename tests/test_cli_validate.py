@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import date
 
 import openpyxl
@@ -132,3 +133,31 @@ def test_limits_are_configurable(batch, tmp_path):
     bad.write_text("[limits]\nmemory_mb = 1\n", encoding="utf-8")
     result = run("validate", batch / "环翠.xlsx", "--config", bad)
     assert result.exit_code == 2 and "memory_mb" in result.output
+
+
+def test_the_real_command_exits_with_its_code_and_says_everything(batch, tmp_path):
+    """The console entry leaves without interpreter teardown (cli.main): exit codes, the whole
+    JSON, the error line and the written workbook must all still be there; a reader that stops
+    early (cbc ... | head) gets no traceback."""
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONWARNINGS="ignore")
+    env.pop("CBC_DEBUG", None)
+    base = [sys.executable, "-m", "cbc_cli"]
+    done = subprocess.run(base + ["validate", str(batch), "--format", "json"], capture_output=True, text=True, env=env)
+    assert done.returncode == 1
+    assert len(json.loads(done.stdout)["files"]) == 4  # 补报/ needs --recursive
+    missing = subprocess.run(base + ["validate", str(tmp_path / "无此文件.xlsx")], capture_output=True, text=True, env=env)
+    assert missing.returncode == 2 and "找不到" in missing.stderr
+    out = tmp_path / "out" / "汇总.xlsx"
+    agg = subprocess.run(base + ["aggregate", str(batch), "-o", str(out), "--format", "json", "--no-cache"],
+                         capture_output=True, text=True, env=env)
+    assert agg.returncode in (0, 1) and json.loads(agg.stdout)["counted"]
+    assert openpyxl.load_workbook(out)["汇总"]["A1"].value
+    closed = subprocess.Popen(base + ["validate", str(batch), "--format", "json"], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, env=env)
+    closed.stdout.close()  # the reader is gone before cbc writes a word
+    err = closed.stderr.read().decode()
+    closed.wait(60)
+    assert "Traceback" not in err and closed.returncode in (0, 1, 2)
