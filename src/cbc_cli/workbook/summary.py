@@ -55,7 +55,12 @@ def draw_table(c: Canvas, header: list[str], rows: list[list[Any]], *, freeze_co
     for r, row in enumerate(rows, 2):
         c.row(r, row, bold if bold_last and r == last else plain)
     for col, column in enumerate(zip(*rows)):  # each distinct value once: columns repeat a lot
-        widest = max((_shown_width(v) for v in set(column) if v is not None), default=0) + 2
+        distinct = set(column)
+        counts = [v for v in distinct if type(v) is int]
+        widest = max((_shown_width(v) for v in distinct if v is not None and type(v) is not int), default=0)
+        if counts:
+            widest = max(widest, len(str(max(counts))), len(str(min(counts))))
+        widest += 2
         if widest > widths[col]:
             widths[col] = min(max_width, widest)
     for col, w in enumerate(widths, 1):

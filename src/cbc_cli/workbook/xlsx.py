@@ -235,19 +235,21 @@ class XmlCanvas(Canvas):
         if cells is None:
             cells = self.cells[row] = {}
         string = self.book.string
-        for c, (value, s) in enumerate(zip(values, self._row_xfs), 1):
+        col_name(len(values) or 1)  # fills the letters cache
+        letters, r = _LETTERS, str(row)
+        for c, (value, s) in enumerate(zip(values, self._row_xfs)):
             kind = type(value)
             if value is None:
                 if s:
-                    cells[c] = f'<c r="{col_name(c)}{row}"{s}/>'
+                    cells[c + 1] = f'<c r="{letters[c]}{r}"{s}/>'
             elif kind is int:
-                cells[c] = f'<c r="{col_name(c)}{row}"{s}><v>{value}</v></c>'
+                cells[c + 1] = f'<c r="{letters[c]}{r}"{s}><v>{value}</v></c>'
             elif kind is str and value.isprintable() and not value.startswith(FORMULA_START):
-                cells[c] = f'<c r="{col_name(c)}{row}"{s} t="s"><v>{string(value[:MAX_CELL_TEXT])}</v></c>'
+                cells[c + 1] = f'<c r="{letters[c]}{r}"{s} t="s"><v>{string(value[:MAX_CELL_TEXT])}</v></c>'
             elif kind is date:
-                cells[c] = f'<c r="{col_name(c)}{row}"{self._row_dated[c - 1]}><v>{value.toordinal() - _EPOCH_ORDINAL}</v></c>'
+                cells[c + 1] = f'<c r="{letters[c]}{r}"{self._row_dated[c]}><v>{value.toordinal() - _EPOCH_ORDINAL}</v></c>'
             else:
-                self.put(row, c, value, styles[c - 1])
+                self.put(row, c + 1, value, styles[c])
 
     def merge(self, r0: int, c0: int, r1: int, c1: int, value: Any = None, style: Style = PLAIN) -> None:
         # every cell of the range carries the style, so borders print all round the merged cell
@@ -468,8 +470,10 @@ class XmlBook(BookWriter):
     def _save_to(self, path: str) -> None:
         if not self.sheets:
             self.sheet("Sheet1")
+        # deflate level 1: three times faster than the default 6 for a 25% larger file (200 KB
+        # for a thousand returns)
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
             for name, data in self.parts().items():
                 info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
                 info.compress_type = zipfile.ZIP_DEFLATED
-                zf.writestr(info, data)
+                zf.writestr(info, data, compresslevel=1)
