@@ -152,11 +152,17 @@ class Roster(BaseModel):
 _UNIT_NOISE = re.compile(r"[\s\u3000]+|[(（][^)）]*章[^)）]*[)）]|^填报单位[:：]?|^企业工会[:：]?|[:：]$|盖章$")
 
 
+_UNIT_SPACES = re.compile(r"[\s:：]+")
+_STAMP_NOTE = re.compile(r"[(（][^)）]*章[^)）]*[)）]")
+_UNIT_LEAD = re.compile(r"^\s*(填报单位|企业工会)\s*[:：]?")
+_ALL_SPACES = re.compile(r"[\s\u3000]+")
+
+
 def normalize_unit(text: str) -> str:
     """A unit's name as written, reduced to what identifies it: no stamp note, no spaces."""
     t = unicodedata.normalize("NFKC", str(text)).strip()
     t = _UNIT_NOISE.sub("", t)
-    t = re.sub(r"[\s:：]+", "", t)
+    t = _UNIT_SPACES.sub("", t)
     return t
 
 
@@ -165,9 +171,9 @@ def clean_unit(text: str | None) -> str | None:
     if text is None:
         return None
     t = unicodedata.normalize("NFKC", str(text))
-    t = re.sub(r"[(（][^)）]*章[^)）]*[)）]", "", t)
-    t = re.sub(r"^\s*(填报单位|企业工会)\s*[:：]?", "", t)
-    t = re.sub(r"[\s\u3000]+", "", t).strip("：:")
+    t = _STAMP_NOTE.sub("", t)
+    t = _UNIT_LEAD.sub("", t)
+    t = _ALL_SPACES.sub("", t).strip("：:")
     return t or None
 
 

@@ -35,10 +35,14 @@ class Parsed(NamedTuple):
 _NOTHING = Parsed(None)
 
 
+_SPACES = re.compile(r"\s+")
+_WITH_UNIT = re.compile(r"(.+?)(万元|万|元|人次|人|个|家|次|项|条|处)")
+
+
 def _normal(text: str) -> str:
     t = unicodedata.normalize("NFKC", text)
     t = t.replace("\u3000", " ").strip()
-    return re.sub(r"\s+", "", t)
+    return _SPACES.sub("", t)
 
 
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
@@ -57,7 +61,7 @@ def _to_decimal(text: str) -> Decimal | None:
 
 
 def is_blank(raw: Any) -> bool:
-    if raw is None:
+    if raw is None or raw == "":  # an empty cell: the common case, before any normalising
         return True
     if isinstance(raw, str):
         return _normal(raw).lower() in BLANKS
@@ -98,7 +102,7 @@ def parse_number(raw: Any, *, label: str, unit: str, money: bool) -> Parsed:
 def _with_unit(text: str, *, label: str, unit: str, money: bool) -> tuple[Decimal | None, tuple[str, str] | None, str | None]:
     """Numbers written with a unit: '1,200人', '5万元', '50000元'."""
     bad = f"{label}应填数字，这里是“{text}”。请只填数字（单位：{unit}）。"
-    m = re.fullmatch(r"(.+?)(万元|万|元|人次|人|个|家|次|项|条|处)", text)
+    m = _WITH_UNIT.fullmatch(text)
     if not m:
         return None, None, bad
     number = _to_decimal(m.group(1))

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .grid import Book, Sheet, parse_ref, ref
 
@@ -22,8 +22,7 @@ if TYPE_CHECKING:
 IDENTITY_SHEET = "_cbc"
 
 
-@dataclass(frozen=True)
-class RawCell:
+class RawCell(NamedTuple):  # a tuple: some thirty are made for every return
     sheet: str
     cell: str
     raw: Any
@@ -55,6 +54,8 @@ class FormNotFound(Exception):
 
 _QUOTES = dict.fromkeys(map(ord, "“”\"'‘’「」『』〝〞＂"), None)
 _NUMBERING = re.compile(r"^(\d{1,2}|[一二三四五六七八九十]{1,3})[.、)．,]|^\((\d{1,2}|[一二三四五六七八九十]{1,3})\)")
+_SPACES = re.compile(r"\s+")
+_INLINE = re.compile(r"^(.+?)[:：](.+)$", re.S)  # '参与职工人数：120'
 _UNIT_SUFFIX = re.compile(r"\((个|人|次|项|万元|元|人次|家)\)$")
 
 
@@ -66,7 +67,7 @@ def norm_label(text: str) -> str:
     for _ in range(4):  # to a fixed point: '1.2.参与职工人数：' loses both numbers and the colon
         before = t
         t = unicodedata.normalize("NFKC", t).translate(_QUOTES)
-        t = re.sub(r"\s+", "", t).rstrip(":：*＊")
+        t = _SPACES.sub("", t).rstrip(":：*＊")
         t = _NUMBERING.sub("", t)
         t = unicodedata.normalize("NFC", t)  # removing spaces can leave combining marks to compose
         if t == before:
@@ -201,7 +202,7 @@ def _by_labels(sheet: Sheet, ed: Edition) -> Located:
             if text.startswith("填报日期"):
                 date_at = (r, c, text)
                 continue
-            m = re.match(r"^(.+?)[:：](.+)$", text, re.S)
+            m = _INLINE.match(text)
             if m:
                 codes = _lookup(index, m.group(1))
                 if codes:
