@@ -258,20 +258,26 @@ def find_workbooks(paths: Iterable[str | Path], recursive: bool = False) -> Iter
     """The files named, and the workbooks in the folders named (sorted; no hidden or temp files)."""
     for p in paths:
         p = Path(p)
-        if p.is_dir():
-            walker = sorted(p.rglob("*") if recursive else p.iterdir())
-            for child in walker:
+        if p.is_dir() and recursive:
+            for child in sorted(p.rglob("*")):
                 if child.is_file() and _looks_like_workbook(child):
                     yield child
+        elif p.is_dir():  # scandir knows which entries are files without a stat each
+            with os.scandir(p) as entries:
+                found = sorted(p / e.name for e in entries if _looks_like_name(e.name) and e.is_file())
+            yield from found
         else:
             yield p
 
 
 def _looks_like_workbook(path: Path) -> bool:
-    name = path.name
+    return _looks_like_name(path.name)
+
+
+def _looks_like_name(name: str) -> bool:
     if name.startswith(("~$", ".~", ".")) or name.endswith(".part"):
         return False  # Excel's and WPS's lock files, hidden files, our own temporaries
-    return path.suffix.lower() in WORKBOOK_SUFFIXES
+    return os.path.splitext(name)[1].lower() in WORKBOOK_SUFFIXES
 
 
 def validate_paths(paths: Iterable[str | Path], *, recursive: bool = False, roster: Roster | None = None,
