@@ -126,6 +126,23 @@ def test_a_worker_that_dies_hangs_or_hogs_costs_only_its_file(tmp_path):
     assert out[5] in ("reader-memory:hog-1", "reader-crashed:hog-1")
 
 
+def test_bad_files_inside_big_chunks_cost_only_themselves(tmp_path):
+    """Chunks of many files, two in flight per worker: a crash or a hang anywhere in them is
+    traced back to its own file, and every other file still gets its own result, in order."""
+    names = [f"ok-{i}" for i in range(300)]
+    for at, bad in ((17, "abort-x"), (150, "slow-x"), (151, "abort-y"), (299, "hog-x")):
+        names[at] = bad
+    paths = [tmp_path / n for n in names]
+    out = run_isolated(_crashy, paths, on_failure=_failed, jobs=2, isolation=Isolation(timeout=1.5, memory=256 * MiB))
+    expected = {"abort-x": "reader-crashed:abort-x", "slow-x": "reader-timeout:slow-x",
+                "abort-y": "reader-crashed:abort-y"}
+    for name, got in zip(names, out):
+        if name == "hog-x":
+            assert got in ("reader-memory:hog-x", "reader-crashed:hog-x")
+        else:
+            assert got == expected.get(name, name), (name, got)
+
+
 def test_unreadable_result_shape(tmp_path):
     r = unreadable_result(tmp_path / "x.xlsx", "reader-timeout", "读取超时")
     assert not r.readable and not r.valid and r.issues[0].message == "无法读取：读取超时"

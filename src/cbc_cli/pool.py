@@ -20,7 +20,7 @@ import signal
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -29,6 +29,7 @@ from .workbook.guard import DEFAULT_LIMITS, Limits
 
 R = TypeVar("R")
 MiB = 1024 * 1024
+IN_FLIGHT = 2  # chunks sent ahead to each worker
 
 
 @dataclass(frozen=True)
@@ -115,8 +116,10 @@ def _worker(conn: Connection, task: Callable[[Path], Any], memory: int) -> None:
 class _Slot:
     proc: Any
     conn: Connection
-    outstanding: deque[tuple[int, str]]
-    started: float = 0.0
+    outstanding: deque[tuple[int, str]]       # every file sent and not yet reported, in order
+    chunks: deque[int] = field(default_factory=deque)  # the sizes of the chunks in flight
+    started: float = 0.0                      # when the chunk being read now was begun
+    solo: bool = False                        # reading a suspect alone: nothing queued behind it
 
 
 class _Pool(Generic[R]):
@@ -192,27 +195,36 @@ def run_isolated(task: Callable[[Path], R], paths: Sequence[Path], *, on_failure
         else:
             suspects.extend(slot.outstanding)
             slot.outstanding.clear()
+        slot.chunks.clear()
         return pool._replace(slot)
 
     try:
         while done < total:
             now = time.monotonic()
-            for slot in pool.slots:
-                if slot.outstanding:
-                    continue
-                if suspects:
-                    chunk = [suspects.popleft()]
-                elif pending:
-                    size = max(1, min(32, len(pending) // (jobs * 4)))
-                    chunk = [pending.popleft() for _ in range(min(size, len(pending)))]
-                else:
-                    continue
-                slot.outstanding.extend(chunk)
-                slot.started = now
-                try:
-                    slot.conn.send(chunk)
-                except (OSError, ValueError, BrokenPipeError):
-                    fail(slot, "reader-crashed", "读取进程意外退出")
+            for slot in list(pool.slots):
+                # Two chunks in flight per worker: the next one waits in the pipe, so the worker
+                # never idles while the parent takes in a reply. A suspect runs alone on an idle
+                # worker, so that a crash names it.
+                while len(slot.chunks) < IN_FLIGHT and not slot.solo:
+                    if suspects:
+                        if slot.outstanding:
+                            break
+                        chunk = [suspects.popleft()]
+                        slot.solo = True
+                    elif pending:
+                        size = max(1, min(32, len(pending) // (jobs * 4)))
+                        chunk = [pending.popleft() for _ in range(min(size, len(pending)))]
+                    else:
+                        break
+                    if not slot.outstanding:
+                        slot.started = now
+                    slot.outstanding.extend(chunk)
+                    slot.chunks.append(len(chunk))
+                    try:
+                        slot.conn.send(chunk)
+                    except (OSError, ValueError, BrokenPipeError):
+                        fail(slot, "reader-crashed", "读取进程意外退出")
+                        break
             busy = [s for s in pool.slots if s.outstanding]
             if not busy:
                 continue
@@ -224,13 +236,17 @@ def run_isolated(task: Callable[[Path], R], paths: Sequence[Path], *, on_failure
                 if slot.conn in ready:
                     try:
                         while slot.outstanding and slot.conn.poll():
-                            for index, (status, value) in slot.conn.recv():
+                            reply = slot.conn.recv()
+                            for index, (status, value) in reply:
                                 if status == "ok":
                                     finish(index, value)
                                 else:
                                     code, reason = _failure_reason(value, isolation)
                                     finish(index, on_failure(paths[index], code, reason))
-                            slot.outstanding.clear()
+                            for _ in range(slot.chunks.popleft() if slot.chunks else len(reply)):
+                                slot.outstanding.popleft()
+                            slot.started = time.monotonic()  # the worker has begun its next chunk
+                            slot.solo = False
                     except (EOFError, OSError):
                         if slot.outstanding:
                             fail(slot, "reader-crashed", _crash_reason(slot))
