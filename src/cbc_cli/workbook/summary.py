@@ -51,7 +51,7 @@ def draw_table(c: Canvas, header: list[str], rows: list[list[Any]], *, freeze_co
         c.put(1, col, h, TH)
     last = len(rows) + 1
     plain = [TD_MONEY if col in money_cols else TD for col in range(1, len(header) + 1)]
-    bold = [TD_BOLD] * len(header)
+    bold = [TD_BOLD.but(number=TD_MONEY.number) if col in money_cols else TD_BOLD for col in range(1, len(header) + 1)]
     for r, row in enumerate(rows, 2):
         c.row(r, row, bold if bold_last and r == last else plain)
     for col, column in enumerate(zip(*rows)):  # each distinct value once: columns repeat a lot
