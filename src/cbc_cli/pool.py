@@ -236,14 +236,13 @@ def run_isolated(task: Callable[[Path], R], paths: Sequence[Path], *, on_failure
                 if slot.conn in ready:
                     try:
                         while slot.outstanding and slot.conn.poll():
-                            reply = slot.conn.recv()
-                            for index, (status, value) in reply:
+                            for index, (status, value) in slot.conn.recv():
                                 if status == "ok":
                                     finish(index, value)
                                 else:
                                     code, reason = _failure_reason(value, isolation)
                                     finish(index, on_failure(paths[index], code, reason))
-                            for _ in range(slot.chunks.popleft() if slot.chunks else len(reply)):
+                            for _ in range(slot.chunks.popleft()):  # one reply per chunk, in order
                                 slot.outstanding.popleft()
                             slot.started = time.monotonic()  # the worker has begun its next chunk
                             slot.solo = False

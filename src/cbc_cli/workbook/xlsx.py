@@ -24,7 +24,8 @@ import zipfile
 from datetime import date, datetime
 from typing import Any
 
-from .canvas import FORMULA_START, MAX_CELL_TEXT, PLAIN, BookWriter, Canvas, Check, Style, _num, clean_text
+from .canvas import (FORMULA_START, MAX_CELL_TEXT, PLAIN, BookWriter, Canvas, Check, Style, _formula_number, _num,
+                     clean_text)
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -388,12 +389,6 @@ class XmlCanvas(Canvas):
 def _abs(ref: str) -> str:
     letters = ref.rstrip("0123456789")
     return f"${letters}${ref[len(letters):]}"
-
-
-def _formula_number(x: float | None) -> str:
-    if x is None:
-        return "0"
-    return str(int(x)) if float(x).is_integer() else repr(float(x))
 
 
 class XmlBook(BookWriter):
