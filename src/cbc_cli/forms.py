@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema, create_model, model_validator
 
 from .paths import schemas_dir
 
@@ -344,7 +344,9 @@ def get_edition(edition_id: str | None = None) -> Edition:
 # --- filled returns as pydantic models, built from the definition -------------------------
 
 Count = Annotated[int, Field(ge=0)]
-Money = Annotated[Decimal, Field(ge=0, decimal_places=6)]
+# In JSON (cbc's --format json) an amount is a number; saying so here keeps the exported schema
+# the same whatever pydantic version would otherwise describe a Decimal as.
+Money = Annotated[Decimal, Field(ge=0, decimal_places=6), WithJsonSchema({"type": "number", "minimum": 0})]
 
 
 def stats_return_model(ed: Edition) -> type[BaseModel]:
