@@ -347,3 +347,77 @@ def test_a_late_h2_return_dated_in_january_is_late_not_rejected(tmp_path, ed):
     s = aggregate([d], roster=default_roster(), period=Period.parse("2020H2"))
     assert [(c.unit, c.late) for c in s.counted] == [("环翠区总工会", True)]
     assert [r.result.path.name for r in s.rejected] == ["b.xlsx"] and "不在" in s.rejected[0].reason
+
+
+# --- November against June (--previous) --------------------------------------------------------
+
+@pytest.fixture
+def two_halves(tmp_path, ed):
+    """June and November returns of three districts; 环翠 reports fewer hazards found in
+    November than in June; 荣成 sent nothing in June; 文登's June return has an error."""
+    june, nov = tmp_path / "上半年", tmp_path / "下半年"
+    june.mkdir()
+    nov.mkdir()
+    v = {name: samples.full_values(ed, "county", seed=i) for i, name in enumerate(["环翠", "文登", "荣成"])}
+    put(june, "环翠-6月.xlsx", ed, "环翠区总工会", date(2020, 5, 28), v["环翠"])
+    put(june, "文登-6月.xlsx", ed, "文登区总工会", date(2020, 5, 28), dict(v["文登"], workers_chem=10 ** 7))
+    later = {name: {k: (x + 5 if isinstance(x, int) and k != "county_unions_with_fund" else x) for k, x in vals.items()}
+             for name, vals in v.items()}                  # (county_unions_with_fund is a 0/1 flag at county level)
+    later["环翠"]["hazards_found"] = v["环翠"]["hazards_found"] - 3
+    later["环翠"]["hazards_found_chem"] = 0
+    for name, unit in (("环翠", "环翠区总工会"), ("文登", "文登区总工会"), ("荣成", "荣成市总工会")):
+        put(nov, f"{name}-11月.xlsx", ed, unit, date(2020, 11, 25), later[name], generated=name != "文登")
+    return june, nov, v, later
+
+
+def test_a_november_figure_below_june_is_a_warning_on_that_return(two_halves):
+    june, nov, v, later = two_halves
+    s = aggregate([nov], roster=default_roster(), previous=[june])
+    assert str(s.period) == "2020H2" and str(s.earlier.period) == "2020H1" and s.earlier.files == 2
+    assert s.earlier.compared == ["环翠区总工会"]           # 文登's June return was sent back; 荣成 sent none
+    assert s.earlier.lower == ["环翠区总工会"]
+    hw = next(c.result for c in s.counted if c.unit == "环翠区总工会")
+    found = [i for i in hw.issues if i.code == "below-first-half"]
+    assert {i.field for i in found} == {"hazards_found", "hazards_found_chem"}
+    first = next(i for i in found if i.field == "hazards_found")
+    assert first.severity == "warning" and first.cell == "统计表!B9"
+    assert str(later["环翠"]["hazards_found"]) in first.message and str(v["环翠"]["hazards_found"]) in first.message
+    assert "环翠-6月.xlsx" in first.message and "上半年" in first.message
+    assert len(s.counted) == 3 and not s.rejected             # a warning: still counted
+    assert "1 个单位，其中 1 个单位有栏目少于上半年（环翠区总工会）" in s.earlier.note()
+    assert s.to_json()["earlier"] == {"period": "2020H1", "files": 2, "compared": ["环翠区总工会"],
+                                      "lower": ["环翠区总工会"]}
+    plain = aggregate([nov], roster=default_roster())           # without --previous: no comparison
+    assert plain.earlier is None and not any(i.code == "below-first-half" for r in plain.results for i in r.issues)
+
+
+def test_one_folder_holding_the_whole_year(two_halves, tmp_path):
+    june, nov, _, _ = two_halves
+    year = tmp_path / "全年"
+    year.mkdir()
+    for p in [*june.iterdir(), *nov.iterdir()]:
+        (year / p.name).write_bytes(p.read_bytes())
+    s = aggregate([year], roster=default_roster(), period=Period.parse("2020H2"), previous=[year])
+    assert s.earlier.compared == ["环翠区总工会"] and s.earlier.lower == ["环翠区总工会"]
+
+
+def test_previous_from_the_command_line(two_halves, tmp_path):
+    june, nov, _, _ = two_halves
+    out = tmp_path / "汇总.xlsx"
+    result = run("aggregate", nov, "--previous", june, "-o", out, "--format", "json")
+    data = json.loads(result.output)
+    assert data["earlier"]["lower"] == ["环翠区总工会"]
+    assert any(i["code"] == "below-first-half" and i["unit"] == "环翠区总工会" for i in data["issues"])
+    problems = openpyxl.load_workbook(out)["问题"]
+    assert any(problems.cell(r, 4).value == "below-first-half" for r in range(2, problems.max_row + 1))
+    shown = run("aggregate", nov, "--previous", june, "-o", tmp_path / "b.xlsx", "--html", tmp_path / "b.html")
+    assert "已与2020年上半年报表对照：1 个单位" in shown.output
+    assert "已与2020年上半年报表对照：1 个单位" in (tmp_path / "b.html").read_text(encoding="utf-8")
+    h1 = run("aggregate", june, "--previous", june, "-o", tmp_path / "c.xlsx")
+    assert h1.exit_code == 2 and "下半年" in h1.output
+    gone = run("aggregate", nov, "--previous", tmp_path / "无此文件夹", "-o", tmp_path / "d.xlsx")
+    assert gone.exit_code == 2 and "找不到" in gone.output
+    empty = tmp_path / "空"
+    empty.mkdir()
+    none = aggregate([nov], roster=default_roster(), previous=[empty])
+    assert none.earlier.compared == [] and any(i.code == "first-half-not-found" for i in none.issues)

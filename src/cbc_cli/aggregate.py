@@ -23,6 +23,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
+from .checks import compare_with_earlier
 from .findings import Issue
 from .forms import Edition, Level, get_edition
 from .roster import Period, Roster, Unit, default_roster
@@ -70,6 +71,21 @@ class Own:
 
 
 @dataclass
+class Earlier:
+    """The earlier half-year's returns a November aggregation was compared with."""
+
+    period: Period
+    files: int                           # returns read for it
+    compared: list[str]                  # units with a counted return in both half-years
+    lower: list[str]                     # of those, units with a figure below the earlier one
+
+    def note(self) -> str:
+        found = (f"其中 {len(self.lower)} 个单位有栏目少于上半年（{'、'.join(self.lower[:5])}"
+                 f"{'等' if len(self.lower) > 5 else ''}），详见“问题”表" if self.lower else "未发现少于上半年的栏目")
+        return f"已与{self.period.label}报表对照：{len(self.compared)} 个单位，{found}。"
+
+
+@dataclass
 class Summary:
     edition: Edition
     roster: Roster
@@ -84,6 +100,7 @@ class Summary:
     totals: dict[str, int | Decimal | None]
     issues: list[Issue]                  # findings about the aggregation itself
     skipped: list[FileResult] = field(default_factory=list)   # self-checks (附件2) in the folder: not returns
+    earlier: Earlier | None = None       # the first half-year the returns were held against (--previous)
 
     @property
     def late(self) -> list[Counted]:
@@ -165,6 +182,9 @@ class Summary:
             "unlisted": [{"unit": c.unit, "path": str(c.result.path)} for c in self.unlisted],
             "rejected": [{"path": str(r.result.path), "unit": r.result.unit, "reason": r.reason} for r in self.rejected],
             "skipped": [{"path": str(r.path), "reason": r.reason} for r in self.skipped],
+            "earlier": None if self.earlier is None else {
+                "period": str(self.earlier.period), "files": self.earlier.files,
+                "compared": self.earlier.compared, "lower": self.earlier.lower},
             "issues": [dict(i.as_json(), path=str(res.path), unit=res.unit)
                        for res in self.results for i in res.issues]
                       + [dict(i.as_json(), path=None, unit=None) for i in self.issues],
@@ -374,8 +394,11 @@ def aggregate(paths: Iterable[str | Path], *, recursive: bool = False, roster: R
               period: Period | None = None, own_file: Path | None = None, strict_roster: bool = False,
               edition: str | Edition | None = None, level: Level | None = None, jobs: int | None = None,
               progress: Progress | None = None, isolation: Isolation | None = DEFAULT_ISOLATION,
-              cache: bool = False) -> Summary:
-    """Read a folder of returns and add them up. Raises AggregateError only when it cannot go on."""
+              cache: bool = False, previous: Iterable[str | Path] | None = None) -> Summary:
+    """Read a folder of returns and add them up. Raises AggregateError only when it cannot go on.
+
+    previous: the same year's June (H1) returns (files or folders); each November return is then
+    held against its unit's June one."""
     ed = edition if isinstance(edition, Edition) else get_edition(edition)
     roster = roster if roster is not None else default_roster()
     isolation = roster.isolation() if isolation is DEFAULT_ISOLATION else isolation
@@ -392,8 +415,47 @@ def aggregate(paths: Iterable[str | Path], *, recursive: bool = False, roster: R
         if period is None:
             raise AggregateError("无法从报表推断报送期（没有可读的报表或都没有填报日期），请用 --period 指定，如 --period 2020H1。")
     counted, replaced, rejected, missing = decide(results, roster=roster, period=period, strict_roster=strict_roster)
+    earlier: Earlier | None = None
+    earlier_issues: list[Issue] = []
+    if previous is not None:
+        earlier, earlier_issues = compare_with_first_half(
+            counted, list(find_workbooks(previous, recursive)), period=period, roster=roster, edition=ed,
+            level=level, strict_roster=strict_roster, jobs=jobs, isolation=isolation, cache=cache)
     summary_level: Level = roster.city.level
     own, own_issues = own_figures(ed, summary_level, roster, Path(own_file) if own_file else None)
     totals, sum_issues = add_up(ed, summary_level, counted, roster, own)
     return Summary(ed, roster, period, summary_level, results, counted, replaced, rejected, missing, own, totals,
-                   own_issues + sum_issues, skipped)
+                   own_issues + sum_issues + earlier_issues, skipped, earlier)
+
+
+def compare_with_first_half(counted: list[Counted], files: list[Path], *, period: Period, roster: Roster,
+                            edition: Edition, level: Level | None = None, strict_roster: bool = False,
+                            jobs: int | None = None, isolation: Isolation | None = DEFAULT_ISOLATION,
+                            cache: bool = False) -> tuple[Earlier, list[Issue]]:
+    """Hold each counted November (H2) return against the same unit's June (H1) return of the
+    same year, decided the same way (latest valid return per unit); what went down becomes a
+    warning on the November return. The June returns' own findings are not reported again."""
+    if period.half != "H2":
+        raise AggregateError(f"--previous 用于下半年（11月）汇总时对照同年上半年的报表；{period.label}没有可对照的上半年。")
+    first = Period(year=period.year, half="H1")
+    read = read_all(files, roster=roster, edition=edition, level=level, jobs=jobs, isolation=isolation, cache=cache)
+    before, *_ = decide([r for r in read if r.form != "selfcheck"], roster=roster, period=first,
+                        strict_roster=strict_roster)
+    by_unit = {c.unit: c.result for c in before}
+    compared: list[str] = []
+    lower: list[str] = []
+    for c in counted:
+        earlier = by_unit.get(c.unit)
+        if earlier is None:
+            continue
+        compared.append(c.unit)
+        found = compare_with_earlier(edition, c.result.values, earlier.values, c.result.level or "county",
+                                     c.result.cells, f"{first.label}报表（{earlier.path.name}）")
+        if found:
+            c.result.issues.extend(found)
+            lower.append(c.unit)
+    issues: list[Issue] = []
+    if not before:
+        issues.append(Issue("warning", "first-half-not-found",
+                            f"--previous 给出的 {len(files)} 个文件中没有可计入的{first.label}报表，未能对照。"))
+    return Earlier(first, len(files), compared, lower), issues

@@ -42,7 +42,7 @@ def apply_rules(ed: Edition, values: Mapping[str, Any], level: str, cells: Mappi
     fields: dict[str, StatsField] = ed.stats.by_code
     issues: list[Issue] = []
     for rule in ed.stats.rules:
-        if level not in rule.levels:
+        if level not in rule.levels or rule.check == "not_below_earlier":
             continue
         for left, right in _violations(rule, values):
             lf = fields[left]
@@ -55,4 +55,25 @@ def apply_rules(ed: Edition, values: Mapping[str, Any], level: str, cells: Mappi
             cell = cells.get(left)
             issues.append(Issue(rule.severity, rule.code, f"{cell}：{text}" if cell else text,
                                 field=left, cell=cell, value=fmt_number(values.get(left))))
+    return issues
+
+
+def compare_with_earlier(ed: Edition, values: Mapping[str, Any], earlier: Mapping[str, Any], level: str,
+                         cells: Mapping[str, str], earlier_name: str) -> list[Issue]:
+    """The rules that hold a return against the same unit's return of the earlier half-year:
+    a count kept for the whole year should not go down."""
+    fields: dict[str, StatsField] = ed.stats.by_code
+    issues: list[Issue] = []
+    for rule in ed.stats.rules:
+        if rule.check != "not_below_earlier" or level not in rule.levels:
+            continue
+        for code in rule.fields:
+            now, before = values.get(code), earlier.get(code)
+            if now is None or before is None or now >= before:
+                continue
+            text = rule.message.format(left=fields[code].label, left_value=fmt_number(now), right=earlier_name,
+                                       right_value=fmt_number(before), limit="")
+            cell = cells.get(code)
+            issues.append(Issue(rule.severity, rule.code, f"{cell}：{text}" if cell else text,
+                                field=code, cell=cell, value=fmt_number(now)))
     return issues

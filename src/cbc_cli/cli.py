@@ -308,6 +308,9 @@ def aggregate_cmd(
     level: LevelOpt = None,
     config: ConfigOpt = None,
     edition: EditionOpt = None,
+    previous: Annotated[Optional[list[Path]], typer.Option(
+        "--previous", help="同年上半年的报表（文件夹或文件，可写多次）。下半年汇总时逐单位对照，"
+                           "累计数比上半年少的给出提醒。", show_default=False, metavar="<path>")] = None,
     debug: Annotated[bool, typer.Option("--debug", help="出错时显示程序的详细信息（供开发人员排查）。")] = False,
 ) -> None:
     """汇总一个文件夹的统计表，生成上一级的统计表和报送情况。
@@ -318,11 +321,13 @@ def aggregate_cmd(
     退出码：0 全部计入且无人未报；1 有退回或未报（汇总照样生成）；2 用法错误。
 
     示例：cbc aggregate 报送/ --period 2020H1 -o 汇总.xlsx --html 汇总.html
+          cbc aggregate 报送-下半年/ --previous 报送-上半年/
     """
     from .aggregate import AggregateError, aggregate
     from .render import progress_bar, show_summary
 
     _inputs(paths)
+    _inputs(previous or [])
     _format(fmt)
     if own is not None and not own.is_file():
         raise _fail(f"找不到 --own 文件：{own}")
@@ -338,7 +343,7 @@ def aggregate_cmd(
         with progress_bar(enabled=fmt != "json") as progress:
             summary = aggregate(paths, recursive=recursive, roster=roster, period=p, own_file=own,
                                 strict_roster=strict_roster, edition=edition, level=lv, jobs=jobs,
-                                progress=progress, cache=not no_cache)
+                                progress=progress, cache=not no_cache, previous=previous)
         target = out or Path(f"查保促汇总_{summary.period}.xlsx")
         check_free([t for t in (target, html) if t is not None], force)
         written = [write_summary(summary, target, force=force)]

@@ -46,6 +46,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "item-not-found": ("error", "缺少自查项目"),
     "own-figures-missing": ("warning", "缺少本级数据"),
     "own-unknown-field": ("warning", "本级数据中有未知栏目"),
+    "first-half-not-found": ("warning", "没有可对照的上半年报表"),
 }
 
 

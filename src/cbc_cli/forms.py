@@ -58,7 +58,9 @@ class StatsField(_Strict):
 class Rule(_Strict):
     code: str = Field(pattern=_SLUG)
     severity: Severity
-    check: Literal["not_above", "needs", "together", "at_most"]
+    # not_below_earlier compares a return with the same unit's return of the earlier half-year
+    # (aggregate --previous); the other checks look at one return alone.
+    check: Literal["not_above", "needs", "together", "at_most", "not_below_earlier"]
     pairs: tuple[tuple[str, str], ...] = ()
     fields: tuple[str, ...] = ()
     levels: tuple[Level, ...] = LEVELS
@@ -70,6 +72,9 @@ class Rule(_Strict):
         if self.check == "at_most":
             if not self.fields or self.limit is None:
                 raise ValueError(f"规则 {self.code}：at_most 需要 fields 和 limit")
+        elif self.check == "not_below_earlier":
+            if not self.fields:
+                raise ValueError(f"规则 {self.code}：not_below_earlier 需要 fields")
         elif not self.pairs:
             raise ValueError(f"规则 {self.code}：{self.check} 需要 pairs")
         return self

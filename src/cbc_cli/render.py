@@ -239,6 +239,8 @@ def show_summary(summary, written: list[Path], fmt: str) -> None:  # type: ignor
     console.print(key)
     if summary.skipped:
         console.print(f"另有 {len(summary.skipped)} 份自查表（附件2）不计入汇总，请用 cbc score 查看。")
+    if summary.earlier is not None:
+        console.print(_escape(summary.earlier.note()))
     for issue in summary.issues:
         console.print(f"[yellow]提醒：[/]{_escape(issue.message)}")
     for p in written:

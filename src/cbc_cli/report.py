@@ -83,6 +83,7 @@ def context(summary: Summary, made_on: date) -> dict[str, Any]:
         } for row in summary.status_rows()],
         "chart": chart(summary),
         "issues": summary.issues,
+        "earlier": summary.earlier.note() if summary.earlier is not None else "",
     }
 
 
