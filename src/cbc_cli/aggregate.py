@@ -81,7 +81,7 @@ class Earlier:
 
     def note(self) -> str:
         found = (f"其中 {len(self.lower)} 个单位有栏目少于上半年（{'、'.join(self.lower[:5])}"
-                 f"{'等' if len(self.lower) > 5 else ''}），详见“问题”表" if self.lower else "未发现少于上半年的栏目")
+                 f"{'等' if len(self.lower) > 5 else ''}），详见汇总工作簿的“问题”表" if self.lower else "未发现少于上半年的栏目")
         return f"已与{self.period.label}报表对照：{len(self.compared)} 个单位，{found}。"
 
 
