@@ -61,7 +61,7 @@ class Guarded:
 
 
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
-_BAD_NAME = re.compile(r"(^/|^\\|\\|\x00|(^|/)\.\.(/|$)|^[A-Za-z]:)")
+_BAD_NAME = re.compile(r"(^/|^\\|\\|\x00|(^|/)\.\.(/|$)|^[A-Za-z]:)", re.M)
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _DIMENSION = re.compile(rb'<dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 _SST_COUNT = re.compile(rb'<sst\b[^>]*?\b(?:uniqueCount|count)="(\d+)"')
@@ -120,13 +120,13 @@ def _guard_zip(path: Path, data: bytes, limits: Limits) -> Guarded:
             raise Unreadable("工作簿的压缩结构异常（成员过多、分卷或 zip64），不像是一张报表，已拒绝读取。",
                              "suspicious-file") from None
         raise Unreadable("文件已损坏（压缩包结构不完整），请重新保存后再报送。", "corrupt-file") from None
-    by_name: dict[str, zipdir.Member] = {}
+    by_name = {m.name: m for m in members}
+    # one search over all the names (a name holding a line break only gives the anchors more to match)
+    if len(by_name) != len(members) or _BAD_NAME.search("\n".join(by_name)):
+        raise Unreadable("工作簿内部含有异常的文件名（路径穿越、绝对路径或重复），可能被篡改，已拒绝读取。",
+                         "suspicious-file")
     total = 0
     for m in members:
-        if _BAD_NAME.search(m.name) or b"\x00" in m.raw_name or m.name in by_name:
-            raise Unreadable("工作簿内部含有异常的文件名（路径穿越、绝对路径或重复），可能被篡改，已拒绝读取。",
-                             "suspicious-file")
-        by_name[m.name] = m
         if m.method not in (zipdir.STORED, zipdir.DEFLATED):
             raise Unreadable("工作簿使用了不支持的压缩方式，请在 Excel 或 WPS 中重新保存。", "suspicious-file")
         if m.flags & 0x1:

@@ -30,7 +30,6 @@ class ZipError(Exception):
 
 class Member(NamedTuple):  # a tuple: cheapest to make, and a workbook has a dozen
     name: str
-    raw_name: bytes
     flags: int
     method: int
     crc: int
@@ -63,7 +62,7 @@ def directory(data: bytes, max_members: int) -> list[Member]:
         if 0xFFFFFFFF in (compressed, size, offset):
             raise ZipError("zip64 member", suspicious=True)
         name = raw.decode("utf-8" if flags & 0x800 else "cp437", errors="replace")
-        members.append(Member(name, raw, flags, method, crc, compressed, size, offset))
+        members.append(Member(name, flags, method, crc, compressed, size, offset))
         pos += 46 + name_len + extra_len + comment_len
     return members
 
