@@ -26,6 +26,10 @@ WORKSHEET_ORDER = ["sheetPr", "dimension", "sheetViews", "sheetFormatPr", "cols"
                    "sheetProtection", "protectedRanges", "scenarios", "autoFilter", "sortState", "dataConsolidate",
                    "customSheetViews", "mergeCells", "phoneticPr", "conditionalFormatting", "dataValidations",
                    "hyperlinks", "printOptions", "pageMargins", "pageSetup", "headerFooter"]
+WORKBOOK_ORDER = ["fileVersion", "fileSharing", "workbookPr", "workbookProtection", "bookViews", "sheets",
+                  "functionGroups", "externalReferences", "definedNames", "calcPr"]
+STYLESHEET_ORDER = ["numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles", "dxfs",
+                    "tableStyles", "colors"]
 HEAD = Style(font="黑体", size=12, bold=True, fill="D9D9D9", border=True, align="center", wrap=True)
 MONEY = Style(number="0.00####")
 INPUT = Style(fill="FFF2CC", border=True, locked=False, shrink=True, align="center")
@@ -170,6 +174,9 @@ def test_parts_are_well_formed_and_in_schema_order(written):
                         for c in row.iter(f"{NS}c")]
                 assert cols == sorted(set(cols))
         styles = ElementTree.fromstring(zf.read("xl/styles.xml"))
+        for part, order in ((styles, STYLESHEET_ORDER), (ElementTree.fromstring(zf.read("xl/workbook.xml")), WORKBOOK_ORDER)):
+            children = [el.tag.removeprefix(NS) for el in part]
+            assert children == sorted(children, key=order.index), children
         xfs = len(styles.find(f"{NS}cellXfs"))
         for name in (n for n in names if n.startswith("xl/worksheets/")):
             used = {int(s) for s in re.findall(rb' s="(\d+)"', zf.read(name))}
