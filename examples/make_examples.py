@@ -1,6 +1,6 @@
 """Regenerate the bundled examples, deterministically (same bytes on every run).
 
-    python examples/make_examples.py            # writes examples/报送-2020H1/ and examples/自查表/
+    python examples/make_examples.py   # writes examples/报送-2020H1/, 报送-2020H2/ and 自查表/
 
 The Weihai units' 2020 H1 returns, made the ways returns really arrive:
 - 环翠区: the form from `cbc new-form`, filled in;
@@ -13,6 +13,9 @@ The Weihai units' 2020 H1 returns, made the ways returns really arrive:
 - 综保区: a two-column list someone made;
 - 市交通运输局工会: a union of a city-level body (市直), listed in examples/cbc.toml;
 - 南海新区: missing.
+Their November (H2) returns, the year's figures so far: all but 南海新区 report, 临港 correctly
+this time, and 文登 typed only the second half's trainees (lower than June: a warning when
+added up with `--previous 报送-2020H1`).
 And a folder of enterprise self-checks (附件2), with one enterprise's 统计表 for the
 cross-form check.
 """
@@ -54,8 +57,9 @@ def _freeze(path: Path) -> None:
 def make(root: Path = HERE) -> list[Path]:
     ed = get_edition("2020")
     returns = root / "报送-2020H1"
+    november = root / "报送-2020H2"
     selfchecks = root / "自查表"
-    for d in (returns, selfchecks):
+    for d in (returns, november, selfchecks):
         if d.exists():
             shutil.rmtree(d)
         d.mkdir(parents=True)
@@ -94,6 +98,29 @@ def make(root: Path = HERE) -> list[Path]:
                                         values=dict(v["交通"], county_unions_with_fund=0, county_fund=0,
                                                     county_awarded=0, county_awarded_chem=0, county_paid=0),
                                         period="2020H1"))
+
+    # November (H2): the whole year's figures, so mostly a little higher than June's. 临港 now
+    # sends a correct return; 南海新区 is missing again; 文登 typed only the second half's trainees.
+    def grown(values: dict) -> dict:
+        return {k: x + max(1, x // 5) if isinstance(x, int) and x and k != "county_unions_with_fund" else x
+                for k, x in values.items()}
+
+    h2 = {name: grown(vals) for name, vals in v.items()}
+    h2["文登"].update(trained_total=v["文登"]["trained_total"] - 1500, trained_chem=v["文登"]["trained_chem"])
+    assert h2["文登"]["trained_chem"] <= h2["文登"]["trained_total"]
+    for name, unit, day in (("环翠", "环翠区总工会", 20), ("荣成", "荣成市总工会", 25), ("乳山", "乳山市总工会", 26),
+                            ("高区", "威海火炬高技术产业开发区总工会", 24), ("经区", "威海经济技术开发区总工会", 28),
+                            ("临港", "威海临港经济技术开发区总工会", 23), ("交通", "威海市交通运输局工会", 21)):
+        values = h2[name]
+        if name == "交通":
+            values = dict(values, county_unions_with_fund=0, county_fund=0, county_awarded=0, county_awarded_chem=0,
+                          county_paid=0)
+        made.append(samples.write_generated(november / f"{name}-下半年统计表.xlsx", ed, unit=unit,
+                                            report_date=date(2020, 11, day), values=values, period="2020H2"))
+    made.append(samples.write_grid(november / "文登区下半年“查保促”统计表.xlsx", ed, unit="文登区总工会（章）",
+                                   date_text="2020年11月27日", values=h2["文登"], break_labels=True))
+    made.append(samples.write_list(november / "综保区统计（11月）.xlsx", ed, unit="综合保税区总工会",
+                                   date_text="2020-11-22", values=h2["综保"]))
 
     companies = ["威海华东数控股份有限公司工会", "威海市海王旋流器有限公司工会", "山东好当家海洋发展股份有限公司工会",
                  "威海化工机械有限公司工会", "威海广泰空港设备股份有限公司工会"]

@@ -27,7 +27,7 @@ def test_examples_are_deterministic_and_current(tmp_path):
     second = {p.relative_to(tmp_path / "b"): p.read_bytes() for p in make(tmp_path / "b")}
     assert first == second
     committed = {p.relative_to(EXAMPLES): p.read_bytes()
-                 for d in ("报送-2020H1", "自查表") for p in (EXAMPLES / d).iterdir()}
+                 for d in ("报送-2020H1", "报送-2020H2", "自查表") for p in (EXAMPLES / d).iterdir()}
     assert committed == first, "examples are stale: run python examples/make_examples.py"
 
 
@@ -44,6 +44,20 @@ def test_the_readme_main_command_on_the_examples(tmp_path):
     assert [x["unit"] for x in data["rejected"]] == ["威海临港经济技术开发区总工会"]
     assert len(data["counted"]) == 8 and data["unlisted"] == []
     assert data["totals"]["city_fund"] == 50 and data["totals"]["county_unions"] == 9
+
+
+def test_november_against_june_on_the_examples(tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(app, ["aggregate", str(EXAMPLES / "报送-2020H2"), "--previous", str(EXAMPLES / "报送-2020H1"),
+                                 "--config", str(EXAMPLES / "cbc.toml"), "-o", str(tmp_path / "汇总.xlsx"),
+                                 "--format", "json"])
+    assert result.exit_code == 1  # 南海新区 is missing again
+    data = json.loads(result.stdout)
+    assert data["period"] == "2020H2" and data["missing"] == ["南海新区总工会"] and not data["rejected"]
+    assert len(data["earlier"]["compared"]) == 8 and data["earlier"]["lower"] == ["文登区总工会"]
+    lower = [i for i in data["issues"] if i["code"] == "below-first-half"]
+    assert [(i["unit"], i["field"]) for i in lower] == [("文登区总工会", "trained_total")]
+    assert "2020年上半年报表（文登区“查保促”统计表.xlsx）" in lower[0]["message"]
 
 
 def test_the_example_self_checks():
