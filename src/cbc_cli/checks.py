@@ -52,10 +52,15 @@ def apply_rules(ed: Edition, values: Mapping[str, Any], level: str, cells: Mappi
                 right_value=fmt_number(values.get(right)) if right else "",
                 limit=fmt_number(rule.limit) if rule.limit is not None else "",
             )
-            cell = cells.get(left)
-            issues.append(Issue(rule.severity, rule.code, f"{cell}：{text}" if cell else text,
-                                field=left, cell=cell, value=fmt_number(values.get(left))))
+            issues.append(_finding(rule, left, text, cells, values.get(left)))
     return issues
+
+
+def _finding(rule: Rule, code: str, text: str, cells: Mapping[str, str], value: Any) -> Issue:
+    """A rule's finding on one field, placed at the field's cell when it is known."""
+    cell = cells.get(code)
+    return Issue(rule.severity, rule.code, f"{cell}：{text}" if cell else text, field=code, cell=cell,
+                 value=fmt_number(value))
 
 
 def compare_with_earlier(ed: Edition, values: Mapping[str, Any], earlier: Mapping[str, Any], level: str,
@@ -73,7 +78,5 @@ def compare_with_earlier(ed: Edition, values: Mapping[str, Any], earlier: Mappin
                 continue
             text = rule.message.format(left=fields[code].label, left_value=fmt_number(now), right=earlier_name,
                                        right_value=fmt_number(before), limit="")
-            cell = cells.get(code)
-            issues.append(Issue(rule.severity, rule.code, f"{cell}：{text}" if cell else text,
-                                field=code, cell=cell, value=fmt_number(now)))
+            issues.append(_finding(rule, code, text, cells, now))
     return issues
