@@ -421,3 +421,19 @@ def test_previous_from_the_command_line(two_halves, tmp_path):
     empty.mkdir()
     none = aggregate([nov], roster=default_roster(), previous=[empty])
     assert none.earlier.compared == [] and any(i.code == "first-half-not-found" for i in none.issues)
+
+
+def test_validate_holds_a_november_return_against_june(two_halves):
+    june, nov, v, _ = two_halves
+    from cbc_cli.validate import validate_paths
+
+    results = {r.path.name: r for r in validate_paths([nov], roster=default_roster(), previous=[june])}
+    codes = {name: [i.code for i in r.issues if i.code == "below-first-half"] for name, r in results.items()}
+    assert codes == {"环翠-11月.xlsx": ["below-first-half"] * 2, "文登-11月.xlsx": [], "荣成-11月.xlsx": []}
+    alone = run("validate", nov / "环翠-11月.xlsx", "--previous", june, "--format", "json")
+    assert alone.exit_code == 0  # warnings only
+    found = [i for i in json.loads(alone.output)["files"][0]["issues"] if i["code"] == "below-first-half"]
+    assert [i["cell"] for i in found] == ["统计表!B9", "统计表!D9"]
+    assert "环翠-6月.xlsx" in found[0]["message"]
+    june_only = validate_paths([june], roster=default_roster(), previous=[june])  # June returns: nothing to hold
+    assert not any(i.code == "below-first-half" for r in june_only for i in r.issues)

@@ -433,29 +433,45 @@ def compare_with_first_half(counted: list[Counted], files: list[Path], *, period
                             jobs: int | None = None, isolation: Isolation | None = DEFAULT_ISOLATION,
                             cache: bool = False) -> tuple[Earlier, list[Issue]]:
     """Hold each counted November (H2) return against the same unit's June (H1) return of the
-    same year, decided the same way (latest valid return per unit); what went down becomes a
-    warning on the November return. The June returns' own findings are not reported again."""
+    same year; what went down becomes a warning on the November return."""
     if period.half != "H2":
         raise AggregateError(f"--previous 用于下半年（11月）汇总时对照同年上半年的报表；{period.label}没有可对照的上半年。")
     first = Period(year=period.year, half="H1")
-    read = read_all(files, roster=roster, edition=edition, level=level, jobs=jobs, isolation=isolation, cache=cache)
-    before, *_ = decide([r for r in read if r.form != "selfcheck"], roster=roster, period=first,
-                        strict_roster=strict_roster)
-    by_unit = {c.unit: c.result for c in before}
-    compared: list[str] = []
-    lower: list[str] = []
-    for c in counted:
-        earlier = by_unit.get(c.unit)
-        if earlier is None:
-            continue
-        compared.append(c.unit)
-        found = compare_with_earlier(edition, c.result.values, earlier.values, c.result.level or "county",
-                                     c.result.cells, f"{first.label}报表（{earlier.path.name}）")
-        if found:
-            c.result.issues.extend(found)
-            lower.append(c.unit)
+    before = first_half_returns(files, period.year, roster=roster, edition=edition, level=level,
+                                strict_roster=strict_roster, jobs=jobs, isolation=isolation, cache=cache)
+    compared, lower = hold_against(before, [c.result for c in counted], edition, first)
     issues: list[Issue] = []
     if not before:
         issues.append(Issue("warning", "first-half-not-found",
                             f"--previous 给出的 {len(files)} 个文件中没有可计入的{first.label}报表，未能对照。"))
     return Earlier(first, len(files), compared, lower), issues
+
+
+def first_half_returns(files: list[Path], year: int, *, roster: Roster, edition: Edition, level: Level | None = None,
+                       strict_roster: bool = False, jobs: int | None = None,
+                       isolation: Isolation | None = DEFAULT_ISOLATION, cache: bool = False) -> dict[str, FileResult]:
+    """Each unit's June (H1) return of the year, decided as for any period (its latest valid
+    return); their own findings are not reported again."""
+    read = read_all(files, roster=roster, edition=edition, level=level, jobs=jobs, isolation=isolation, cache=cache)
+    counted, *_ = decide([r for r in read if r.form != "selfcheck"], roster=roster,
+                         period=Period(year=year, half="H1"), strict_roster=strict_roster)
+    return {c.unit: c.result for c in counted}
+
+
+def hold_against(before: dict[str, FileResult], results: Iterable[FileResult], edition: Edition,
+                 first: Period) -> tuple[list[str], list[str]]:
+    """Add a warning to each November return with a figure below its unit's June one; the units
+    compared, and those of them with such a figure."""
+    compared: list[str] = []
+    lower: list[str] = []
+    for r in results:
+        earlier = before.get(r.unit or "")
+        if earlier is None:
+            continue
+        compared.append(r.unit or "")
+        found = compare_with_earlier(edition, r.values, earlier.values, r.level or "county", r.cells,
+                                     f"{first.label}报表（{earlier.path.name}）")
+        if found:
+            r.issues.extend(found)
+            lower.append(r.unit or "")
+    return compared, lower

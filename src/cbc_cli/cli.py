@@ -67,6 +67,9 @@ def _roster(config: Path | None):
 ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="配置文件（名册、截止日期、市本级数据）；默认读取当前文件夹的 cbc.toml。", show_default=False)]
 PeriodOpt = Annotated[Optional[str], typer.Option("--period", help="报送期：2020H1、2020H2（也可写 2020上半年、2020下半年）。", show_default=False)]
 EditionOpt = Annotated[Optional[str], typer.Option("--edition", help="表样版本（年份），默认最新版。", show_default=False)]
+PreviousOpt = Annotated[Optional[list[Path]], typer.Option(
+    "--previous", metavar="<path>", show_default=False,
+    help="同年上半年的报表（文件夹或文件，可写多次）：下半年的报表逐单位与之对照，全年累计数比上半年少的给出提醒。")]
 
 
 @app.command("new-form")
@@ -197,6 +200,7 @@ def validate_cmd(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="不使用缓存，所有文件重新读取。")] = False,
     config: ConfigOpt = None,
     edition: EditionOpt = None,
+    previous: PreviousOpt = None,
     debug: Annotated[bool, typer.Option("--debug", help="出错时显示程序的详细信息（供开发人员排查）。")] = False,
 ) -> None:
     """检查统计表（附件1）：逐项读出数值，指出哪里有错、怎么改。
@@ -211,18 +215,19 @@ def validate_cmd(
     from .render import show_validation
 
     _inputs(paths)
+    _inputs(previous or [])
     _format(fmt)
     _annotate_dir(annotate, paths)
     roster = _roster(config)
     lv = _level(level)
     results = _guarded(debug, lambda: _validate_all(paths, recursive, roster, lv, edition, annotate,
-                                                    cache=not no_cache))
+                                                    cache=not no_cache, previous=previous))
     show_validation(results, fmt, errors_only=errors_only)
     failed = any(not r.valid or (strict and r.warnings) for r in results)
     raise typer.Exit(1 if failed else 0)
 
 
-def _validate_all(paths, recursive, roster, level, edition, annotate_dir, jobs=None, cache=True):  # type: ignore[no-untyped-def]
+def _validate_all(paths, recursive, roster, level, edition, annotate_dir, jobs=None, cache=True, previous=None):  # type: ignore[no-untyped-def]
     from .annotate import annotate
     from .forms import get_edition
     from .render import progress_bar
@@ -231,7 +236,7 @@ def _validate_all(paths, recursive, roster, level, edition, annotate_dir, jobs=N
     ed = get_edition(edition)
     with progress_bar() as progress:
         results = validate_paths(paths, recursive=recursive, roster=roster, level=level, edition=ed, jobs=jobs,
-                                 progress=progress, cache=cache)
+                                 progress=progress, cache=cache, previous=previous)
     if annotate_dir is not None:
         for result in results:
             annotate(result, annotate_dir, edition=ed)
@@ -308,9 +313,7 @@ def aggregate_cmd(
     level: LevelOpt = None,
     config: ConfigOpt = None,
     edition: EditionOpt = None,
-    previous: Annotated[Optional[list[Path]], typer.Option(
-        "--previous", help="同年上半年的报表（文件夹或文件，可写多次）。下半年汇总时逐单位对照，"
-                           "累计数比上半年少的给出提醒。", show_default=False, metavar="<path>")] = None,
+    previous: PreviousOpt = None,
     debug: Annotated[bool, typer.Option("--debug", help="出错时显示程序的详细信息（供开发人员排查）。")] = False,
 ) -> None:
     """汇总一个文件夹的统计表，生成上一级的统计表和报送情况。

@@ -17,7 +17,7 @@ from typing import Any
 from .checks import apply_rules
 from .findings import HasIssues, Issue, shown
 from .forms import LEVEL_NAMES, Edition, Level, get_edition
-from .roster import Roster, clean_unit, default_roster
+from .roster import Period, Roster, clean_unit, default_roster
 from .values import fmt_number, parse_date, parse_number
 from .pool import DEFAULT_ISOLATION, Isolation
 from .workbook.guard import DEFAULT_LIMITS, Limits, Unreadable, guard
@@ -283,15 +283,40 @@ def _looks_like_name(name: str) -> bool:
 def validate_paths(paths: Iterable[str | Path], *, recursive: bool = False, roster: Roster | None = None,
                    level: Level | None = None, edition: str | Edition | None = None, jobs: int | None = None,
                    isolation: Isolation | None = DEFAULT_ISOLATION, progress: Any = None,
-                   cache: bool = False) -> list[FileResult]:
-    """validate_file over files and folders, each file read in an isolated worker process."""
-    from .aggregate import read_all
+                   cache: bool = False, previous: Iterable[str | Path] | None = None) -> list[FileResult]:
+    """validate_file over files and folders, each file read in an isolated worker process.
+
+    previous: June (H1) returns; each November (H2) return is then held against its unit's June
+    return of the same year (a whole-year figure that went down is a warning)."""
+    from .aggregate import first_half_returns, hold_against, read_all
 
     ed = edition if isinstance(edition, Edition) else get_edition(edition)
     roster = roster if roster is not None else default_roster()
     isolation = roster.isolation() if isolation is DEFAULT_ISOLATION else isolation
-    return read_all(list(find_workbooks(paths, recursive)), roster=roster, edition=ed, level=level, jobs=jobs,
-                    isolation=isolation, progress=progress, cache=cache)
+    results = read_all(list(find_workbooks(paths, recursive)), roster=roster, edition=ed, level=level, jobs=jobs,
+                       isolation=isolation, progress=progress, cache=cache)
+    if previous is not None:
+        november: dict[int, list[FileResult]] = {}
+        for r in results:
+            period = _period_of(r)
+            if r.readable and r.unit and period is not None and period.half == "H2":
+                november.setdefault(period.year, []).append(r)
+        files = list(find_workbooks(previous, recursive))
+        for year, returns in november.items():
+            before = first_half_returns(files, year, roster=roster, edition=ed, level=level, jobs=jobs,
+                                        isolation=isolation, cache=cache)
+            hold_against(before, returns, ed, Period(year=year, half="H1"))
+    return results
+
+
+def _period_of(r: FileResult) -> Period | None:
+    """The half-year a return belongs to: as its identity says, else by its date."""
+    if r.period:
+        try:
+            return Period.parse(r.period)
+        except ValueError:
+            return None
+    return Period.of_date(r.date) if r.date else None
 
 
 __all__ = ["FileResult", "find_workbooks", "judge", "validate_file", "validate_paths"]
