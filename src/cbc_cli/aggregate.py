@@ -443,7 +443,8 @@ def compare_with_first_half(counted: list[Counted], files: list[Path], *, period
     issues: list[Issue] = []
     if not before:
         issues.append(Issue("warning", "first-half-not-found",
-                            f"--previous 给出的 {len(files)} 个文件中没有可计入的{first.label}报表，未能对照。"))
+                            f"--previous 给出的 {len(files)} 个文件中没有可计入的{first.label}报表，未能对照。"
+                            "请给出各单位上半年报来的统计表（或它们所在的文件夹），汇总表不能用于对照。"))
     return Earlier(first, len(files), compared, lower), issues
 
 
