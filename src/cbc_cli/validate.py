@@ -260,7 +260,7 @@ def find_workbooks(paths: Iterable[str | Path], recursive: bool = False) -> Iter
         p = Path(p)
         if p.is_dir() and recursive:
             for child in sorted(p.rglob("*")):
-                if child.is_file() and _looks_like_workbook(child):
+                if _looks_like_name(child.name) and child.is_file():
                     yield child
         elif p.is_dir():  # scandir knows which entries are files without a stat each
             with os.scandir(p) as entries:
@@ -268,10 +268,6 @@ def find_workbooks(paths: Iterable[str | Path], recursive: bool = False) -> Iter
             yield from found
         else:
             yield p
-
-
-def _looks_like_workbook(path: Path) -> bool:
-    return _looks_like_name(path.name)
 
 
 def _looks_like_name(name: str) -> bool:
