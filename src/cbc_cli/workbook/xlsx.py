@@ -26,6 +26,7 @@ from typing import Any
 
 from .canvas import (FORMULA_START, MAX_CELL_TEXT, PLAIN, BookWriter, Canvas, Check, Style, _formula_number, _num,
                      clean_text)
+from .grid import col_letters
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -41,11 +42,7 @@ _LETTERS: list[str] = []
 def col_name(col: int) -> str:
     """1 -> A, 27 -> AA (cached: a table asks for the same few dozen letters thousands of times)."""
     while len(_LETTERS) < col:
-        n, out = len(_LETTERS) + 1, ""
-        while n:
-            n, rem = divmod(n - 1, 26)
-            out = chr(65 + rem) + out
-        _LETTERS.append(out)
+        _LETTERS.append(col_letters(len(_LETTERS)))
     return _LETTERS[col - 1]
 
 
