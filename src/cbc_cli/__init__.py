@@ -5,7 +5,7 @@
 
 from .version import __version__
 
-__all__ = ["__version__", "get_edition", "load_edition", "load_roster", "new_forms", "validate_file", "validate_paths"]
+__all__ = ["__version__", "get_edition", "load_edition", "load_roster", "new_forms", "score_file", "score_paths", "validate_file", "validate_paths"]
 
 
 def __getattr__(name: str):  # imported on first use, so `cbc --help` stays fast
@@ -21,6 +21,10 @@ def __getattr__(name: str):  # imported on first use, so `cbc --help` stays fast
         from . import validate
 
         return getattr(validate, name)
+    if name in ("score_file", "score_paths"):
+        from . import scoring
+
+        return getattr(scoring, name)
     if name == "load_roster":
         from .roster import load_roster
 
