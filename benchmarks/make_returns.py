@@ -17,9 +17,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))  # tests/samples.py
 
-from cbc_cli import samples  # noqa: E402
-from cbc_cli.forms import get_edition  # noqa: E402
+from tests import samples  # noqa: E402
+from cbc_cli.model.edition import get_edition  # noqa: E402
 
 FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 

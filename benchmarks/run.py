@@ -138,9 +138,9 @@ def main() -> None:
         print(f"| {name} | {medians[name]:.2f} s | {ratio} | {peak:.0f} MB |")
 
     # reading + judging alone, in this process, with the workers
-    from cbc_cli.aggregate import read_all
-    from cbc_cli.forms import get_edition
-    from cbc_cli.roster import load_roster
+    from cbc_cli.batch.run import read_returns as read_all
+    from cbc_cli.model.edition import get_edition
+    from cbc_cli.model.config import load_roster
 
     files = sorted(p for p in folder.iterdir() if p.suffix in (".xlsx", ".xls"))
     ro, ed = load_roster(roster), get_edition()

@@ -30,9 +30,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
+sys.path.insert(0, str(HERE.parent))  # tests/samples.py
 
-from cbc_cli import samples  # noqa: E402
-from cbc_cli.forms import get_edition  # noqa: E402
+from tests import samples  # noqa: E402
+from cbc_cli.model.edition import get_edition  # noqa: E402
 
 FIXED = (2020, 6, 1, 0, 0, 0)
 

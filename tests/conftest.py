@@ -13,7 +13,7 @@ settings.register_profile("ci", derandomize=True, deadline=None)
 settings.register_profile("dev", deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
-from cbc_cli.forms import get_edition
+from cbc_cli.model.edition import get_edition
 
 # A reader failure that cbc would turn into "cannot be read" is a bug in a test: show it.
 os.environ.setdefault("CBC_DEBUG", "1")

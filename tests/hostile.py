@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from cbc_cli import samples
-from cbc_cli.forms import get_edition
+from tests import samples
+from cbc_cli.model.edition import get_edition
 
 GUARD = {"suspicious-file"}
 BROKEN = {"corrupt-file"}

@@ -13,11 +13,12 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from cbc_cli import samples
+from tests import samples
 from cbc_cli.aggregate import aggregate
 from cbc_cli.cli import app
-from cbc_cli.roster import Period, default_roster, load_roster
-from cbc_cli.validate import validate_file
+from cbc_cli.model.config import default_roster, load_roster
+from cbc_cli.model.period import Period
+from cbc_cli.judge.ladder import validate_file
 
 runner = CliRunner()
 H1 = Period.parse("2020H1")

@@ -7,11 +7,11 @@ from datetime import date
 
 from typer.testing import CliRunner
 
-from cbc_cli import samples
-from cbc_cli.aggregate import read_all
-from cbc_cli.cache import ResultCache, context_key
+from tests import samples
+from cbc_cli.batch.run import read_returns as read_all
+from cbc_cli.batch.cache import ResultCache, context_key
 from cbc_cli.cli import app
-from cbc_cli.roster import default_roster
+from cbc_cli.model.config import default_roster
 
 from .conftest import DATA
 
@@ -51,7 +51,7 @@ def test_a_rerun_reads_only_new_or_changed_files(tmp_path, ed, monkeypatch):
     first = read_all(files, roster=roster, edition=ed, cache=True)
 
     calls = []
-    import cbc_cli.aggregate as agg
+    import cbc_cli.batch.run as agg
 
     real = agg.run_isolated
 
@@ -72,21 +72,36 @@ def test_a_rerun_reads_only_new_or_changed_files(tmp_path, ed, monkeypatch):
     assert changed[1].date == date(2020, 5, 30)
 
 
-def test_a_changed_rule_set_or_version_misses(ed):
-    from cbc_cli.forms import load_edition
+def test_a_changed_rule_set_or_code_misses(ed, monkeypatch):
+    from cbc_cli.batch import cache
+    from cbc_cli.model.edition import load_edition
 
     base = context_key(ed, default_roster(), None)
     assert base == context_key(ed, default_roster(), None)
     assert base != context_key(load_edition(DATA / "edition-2021.toml"), default_roster(), None)
     assert base != context_key(ed, default_roster(), "enterprise")
-    import cbc_cli.version as v
+    monkeypatch.setattr(cache, "code_hash", lambda: "another build of cbc")
+    assert context_key(ed, default_roster(), None) != base
 
-    old = v.__version__
-    try:
-        v.__version__ = "9.9.9"
-        assert context_key(ed, default_roster(), None) != base
-    finally:
-        v.__version__ = old
+
+def test_the_code_hash_follows_every_module_and_data_file(tmp_path):
+    """A code change without a version change (the same 0.1.0) must not serve stale results."""
+    import shutil
+
+    from cbc_cli.batch import cache
+
+    pkg = tmp_path / "cbc_cli"
+    shutil.copytree(cache._PACKAGE, pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    before = cache.tree_hash(pkg)
+    assert before == cache.code_hash()
+    locate = pkg / "read" / "locate.py"
+    locate.write_text(locate.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    assert cache.tree_hash(pkg) != before
+    findings = pkg / "data" / "findings.toml"
+    locate.write_text(locate.read_text(encoding="utf-8").replace("\n# changed\n", ""), encoding="utf-8")
+    assert cache.tree_hash(pkg) == before
+    findings.write_text(findings.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert cache.tree_hash(pkg) != before
 
 
 def test_an_unwritable_cache_folder_means_no_cache_not_no_result(tmp_path, ed):

@@ -7,7 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cbc_cli.cli import app
-from cbc_cli.roster import default_roster
+from cbc_cli.model.config import default_roster
 
 from .conftest import pdf_pages, soffice, to_pdf
 

@@ -10,7 +10,8 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from cbc_cli import samples, validate_file
+from tests import samples
+from cbc_cli import validate_file
 from cbc_cli.cli import app
 
 runner = CliRunner()

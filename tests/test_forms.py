@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from cbc_cli.forms import (DefinitionError, get_edition, json_schemas, load_edition,
+from cbc_cli.model.edition import (DefinitionError, get_edition, json_schemas, load_edition,
                            selfcheck_return_model, stats_return_model)
-from cbc_cli.paths import schemas_dir
+from cbc_cli.model.paths import schemas_dir
 
 from .conftest import DATA
 

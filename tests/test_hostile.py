@@ -17,8 +17,10 @@ import pytest
 from typer.testing import CliRunner
 
 from cbc_cli.cli import app
-from cbc_cli.pool import MiB, Isolation, run_isolated
-from cbc_cli.validate import unreadable_result, validate_paths
+from cbc_cli.batch.pool import run_isolated
+from cbc_cli.model.limits import MiB, Isolation
+from cbc_cli.judge.ladder import unreadable_result
+from cbc_cli.validate import validate_paths
 
 from . import hostile
 
@@ -55,8 +57,8 @@ def test_each_file_is_turned_away_with_its_reason(corpus, case):
 
 def test_a_batch_goes_on_and_a_good_return_still_counts(corpus, tmp_path):
     folder, made = corpus
-    from cbc_cli import samples
-    from cbc_cli.forms import get_edition
+    from tests import samples
+    from cbc_cli.model.edition import get_edition
     from datetime import date
 
     samples.write_generated(folder / "好的-环翠区.xlsx", get_edition("2020"), unit="环翠区总工会",
@@ -112,7 +114,7 @@ def _crashy(path: Path):
     return path.name
 
 
-def _failed(path: Path, code: str, reason: str):
+def _failed(path: Path, code: str, variant=None, **params):
     return f"{code}:{path.name}"
 
 
@@ -144,15 +146,16 @@ def test_bad_files_inside_big_chunks_cost_only_themselves(tmp_path):
 
 
 def test_unreadable_result_shape(tmp_path):
-    r = unreadable_result(tmp_path / "x.xlsx", "reader-timeout", "读取超时")
-    assert not r.readable and not r.valid and r.issues[0].message == "无法读取：读取超时"
+    r = unreadable_result(tmp_path / "x.xlsx", "reader-timeout", seconds=20)
+    assert not r.readable and not r.valid
+    assert r.issues[0].message.startswith("无法读取：读取超时（超过 20 秒）")
 
 
 def test_openpyxl_never_runs_without_defusedxml():
     import subprocess
     import sys
 
-    code = ("import cbc_cli.cli, cbc_cli.safety as s; import openpyxl; "
+    code = ("import cbc_cli.cli, cbc_cli.write.safety as s; import openpyxl; "
             "print(openpyxl.DEFUSEDXML, s.openpyxl_module().DEFUSEDXML)")
     env = dict(os.environ, OPENPYXL_DEFUSEDXML="False")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
@@ -175,7 +178,7 @@ def test_an_unexpected_failure_is_one_line_unless_debug(tmp_path, monkeypatch):
 
 
 def test_every_code_reported_is_registered(corpus, ed):
-    from cbc_cli.findings import registered_codes
+    from cbc_cli.model.findings import registered_codes
 
     folder, _ = corpus
     seen = {i.code for r in validate_paths([folder], isolation=LIMITS) for i in r.issues}

@@ -6,9 +6,9 @@ from __future__ import annotations
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from cbc_cli.forms import get_edition
-from cbc_cli.values import parse_number, parse_score
-from cbc_cli.workbook.locate import _lookup, _stats_index, norm_label
+from cbc_cli.model.edition import get_edition
+from cbc_cli.judge.values import parse_number, parse_score
+from cbc_cli.read.locate import _lookup, _stats_index, norm_label
 
 ED = get_edition("2020")
 FULLWIDTH = str.maketrans("0123456789,", "０１２３４５６７８９，")
@@ -49,7 +49,7 @@ def test_any_text_either_parses_or_says_why(text):
     if p.ok:
         assert p.value is None or (isinstance(p.value, int) and p.value >= 0)
     else:
-        assert p.code in ("not-a-number", "negative", "not-whole") and "查出安全隐患数" in p.message
+        assert p.code in ("not-a-number", "negative", "not-whole") and "查出安全隐患数" in p.finding().message
 
 
 @given(st.integers(0, 20), st.integers(0, 12))

@@ -11,9 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from cbc_cli import samples
+from tests import samples
 from cbc_cli.cli import app
-from cbc_cli.scoring import score_file, score_paths
+from cbc_cli.judge.ladder import score_file
+from cbc_cli.scoring import score_paths
 
 runner = CliRunner()
 
@@ -186,9 +187,9 @@ def test_annotate_self_check(tmp_path, ed):
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.integers(0, 12), min_size=11, max_size=11))
 def test_total_is_the_sum_and_never_exceeds_the_max(ed, raw):
-    from cbc_cli.scoring import judge_selfcheck
-    from cbc_cli.roster import default_roster
-    from cbc_cli.workbook.locate import Located, RawCell
+    from cbc_cli.judge.selfcheck import judge_selfcheck
+    from cbc_cli.model.config import default_roster
+    from cbc_cli.read.locate import Located, RawCell
 
     loc = Located("selfcheck", "自查表", unit=RawCell("自查表", "B3", "某公司工会"))
     for item, v in zip(ed.selfcheck.items, raw):

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from cbc_cli import samples
-from cbc_cli.validate import validate_file
+from tests import samples
+from cbc_cli.judge.ladder import validate_file
 
 from .conftest import DATA, soffice
 
@@ -122,7 +122,8 @@ def test_bad_values_name_the_cell_and_quote_the_text(tmp_path, ed, good, typed, 
     assert codes(r) == [("Sheet1!D5", code)]
     issue = r.issues[0]
     assert issue.field == "workers_chem" and issue.value == typed
-    assert issue.message.startswith("Sheet1!D5：其中化工行业参与职工人数") and says in issue.message
+    assert issue.message.startswith("其中化工行业参与职工人数") and says in issue.message
+    assert issue.where_message.startswith("Sheet1!D5：其中化工行业参与职工人数")
     assert not r.valid
 
 

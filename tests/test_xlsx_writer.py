@@ -15,8 +15,8 @@ import pytest
 from defusedxml import ElementTree
 from python_calamine import CalamineWorkbook
 
-from cbc_cli.workbook.canvas import PLAIN, Check, Style
-from cbc_cli.workbook.xlsx import XmlBook, col_name
+from cbc_cli.write.canvas import PLAIN, Check, Style
+from cbc_cli.write.xlsx import XmlBook, col_name
 
 from .conftest import pdf_pages, soffice, to_pdf
 
@@ -215,7 +215,7 @@ def test_an_empty_book_still_opens(tmp_path):
 
 
 def test_write_is_atomic_and_refuses_to_overwrite(tmp_path):
-    from cbc_cli.workbook.files import OutputExists
+    from cbc_cli.write.files import OutputExists
 
     path = drawing().save(tmp_path / "a.xlsx")
     before = path.read_bytes()

@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from cbc_cli.forms import edition_files, json_schemas, load_edition  # noqa: E402
+from cbc_cli.model.edition import edition_files, json_schemas, load_edition  # noqa: E402
 
 
 def render(schema: dict) -> str:

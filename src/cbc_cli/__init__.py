@@ -10,23 +10,27 @@ __all__ = ["__version__", "get_edition", "load_edition", "load_roster", "new_for
 
 def __getattr__(name: str):  # imported on first use, so `cbc --help` stays fast
     if name in ("get_edition", "load_edition"):
-        from . import forms
+        from .model import edition
 
-        return getattr(forms, name)
+        return getattr(edition, name)
     if name == "new_forms":
         from .newform import new_forms
 
         return new_forms
-    if name in ("validate_file", "validate_paths"):
-        from . import validate
+    if name in ("validate_file", "score_file"):
+        from .judge import ladder
 
-        return getattr(validate, name)
-    if name in ("score_file", "score_paths"):
-        from . import scoring
+        return getattr(ladder, name)
+    if name == "validate_paths":
+        from .validate import validate_paths
 
-        return getattr(scoring, name)
+        return validate_paths
+    if name == "score_paths":
+        from .scoring import score_paths
+
+        return score_paths
     if name == "load_roster":
-        from .roster import load_roster
+        from .model.config import load_roster
 
         return load_roster
     raise AttributeError(name)

@@ -15,250 +15,25 @@ added as Decimal, never as float.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
-from functools import partial
 from pathlib import Path
-from typing import Any, Literal
 
-from .checks import compare_with_earlier
-from .findings import Issue
-from .forms import Edition, Level, get_edition
-from .roster import Period, Roster, Unit, default_roster
-from .pool import DEFAULT_ISOLATION, Isolation, run_isolated
-from .validate import FileResult, find_workbooks, json_number, unreadable_result, validate_file
-
-Status = Literal["counted", "late", "replaced", "rejected", "unlisted"]
-Progress = Callable[[int, int], None]
+from .batch.find import find_workbooks
+from .batch.run import Progress, read_returns
+from .judge.ladder import validate_file
+from .judge.rules import compare_with_earlier
+from .model.config import Roster, Unit, default_roster
+from .model.edition import Edition, Level, get_edition
+from .model.findings import Issue, finding, reason
+from .model.limits import DEFAULT_ISOLATION, Isolation
+from .model.period import Period
+from .model.results import Counted, Earlier, FileResult, Own, Rejected, Replaced, Summary
 
 
 class AggregateError(Exception):
     """The aggregation cannot go on as asked (e.g. the period cannot be told)."""
-
-
-@dataclass
-class Counted:
-    result: FileResult
-    late: bool = False
-    deadline: date | None = None
-
-    @property
-    def unit(self) -> str:
-        return self.result.unit or "?"
-
-
-@dataclass
-class Rejected:
-    result: FileResult
-    reason: str
-
-
-@dataclass
-class Replaced:
-    result: FileResult
-    by: FileResult
-
-
-@dataclass
-class Own:
-    """The adding body's own figures and where they came from."""
-
-    values: dict[str, Decimal | int | None] = field(default_factory=dict)
-    source: str = ""
-    result: FileResult | None = None
-
-
-@dataclass
-class Earlier:
-    """The earlier half-year's returns a November aggregation was compared with."""
-
-    period: Period
-    files: int                           # returns read for it
-    compared: list[str]                  # units with a counted return in both half-years
-    lower: list[str]                     # of those, units with a figure below the earlier one
-
-    def note(self) -> str:
-        found = (f"其中 {len(self.lower)} 个单位有栏目少于上半年（{'、'.join(self.lower[:5])}"
-                 f"{'等' if len(self.lower) > 5 else ''}），详见汇总工作簿的“问题”表" if self.lower else "未发现少于上半年的栏目")
-        return f"已与{self.period.label}报表对照：{len(self.compared)} 个单位，{found}。"
-
-
-@dataclass
-class Summary:
-    edition: Edition
-    roster: Roster
-    period: Period
-    level: Level                         # the level of the summary (the adding body)
-    results: list[FileResult]
-    counted: list[Counted]
-    replaced: list[Replaced]
-    rejected: list[Rejected]
-    missing: list[Unit]
-    own: Own
-    totals: dict[str, int | Decimal | None]
-    issues: list[Issue]                  # findings about the aggregation itself
-    skipped: list[FileResult] = field(default_factory=list)   # self-checks (附件2) in the folder: not returns
-    earlier: Earlier | None = None       # the first half-year the returns were held against (--previous)
-
-    @property
-    def late(self) -> list[Counted]:
-        return [c for c in self.counted if c.late]
-
-    @property
-    def unlisted(self) -> list[Counted]:
-        return [c for c in self.counted if not c.result.listed]
-
-    @property
-    def complete(self) -> bool:
-        """Every return counted and nobody missing (the exit code's question)."""
-        return not self.rejected and not self.missing
-
-    def indicators(self, values: dict[str, Any] | None = None) -> dict[str, float | None]:
-        v = self.totals if values is None else values
-        out: dict[str, float | None] = {}
-        for ind in self.edition.stats.indicators:
-            num, den = v.get(ind.numerator), v.get(ind.denominator)
-            if num is None or not den:
-                out[ind.code] = None
-            elif type(num) is int and type(den) is int:  # counts: int / int is already exact to the last bit
-                out[ind.code] = round(num / den, 4)
-            else:
-                out[ind.code] = round(float(Decimal(num) / Decimal(den)), 4)
-        return out
-
-    def status_rows(self) -> list[dict[str, Any]]:
-        """One row per roster unit (and per unlisted or unattributed return): the 报送情况 sheet."""
-        rows: list[dict[str, Any]] = []
-        by_unit: dict[str, list[tuple[str, FileResult, str]]] = {}
-        for c in self.counted:
-            by_unit.setdefault(c.unit, []).append(("late" if c.late else ("unlisted" if not c.result.listed else "counted"),
-                                                   c.result, _deadline_note(c)))
-        for r in self.replaced:
-            by_unit.setdefault(r.result.unit or "?", []).append(("replaced", r.result, f"已由 {r.by.path.name} 替代"))
-        loose: list[tuple[str, FileResult, str]] = []
-        for r in self.rejected:
-            if r.result.unit:
-                by_unit.setdefault(r.result.unit, []).append(("rejected", r.result, r.reason))
-            else:
-                loose.append(("rejected", r.result, r.reason))
-        counted_units = {c.unit for c in self.counted}
-        for unit, entries in by_unit.items():  # a unit whose every return was sent back counts as missing too
-            if unit not in counted_units:
-                by_unit[unit] = [(s, res, f"未计入，需重报：{note}" if s == "rejected" else note) for s, res, note in entries]
-        order = [u.name for u in self.roster.units]
-        listed = set(order)
-        order += sorted(u for u in by_unit if u not in listed)
-        for unit in order:
-            entries = by_unit.get(unit)
-            if not entries:
-                rows.append({"unit": unit, "status": "missing", "date": None, "deadline": self.deadline_for(unit),
-                             "path": None, "errors": 0, "warnings": 0, "note": "未报送"})
-                continue
-            for status, res, note in sorted(entries, key=lambda e: _STATUS_ORDER[e[0]]):
-                rows.append({"unit": unit, "status": status, "date": res.date, "deadline": self.deadline_for(unit),
-                             "path": res.path, "errors": len(res.errors), "warnings": len(res.warnings), "note": note})
-        for status, res, note in loose:
-            rows.append({"unit": res.unit_written or "（无法识别）", "status": status, "date": res.date, "deadline": None,
-                         "path": res.path, "errors": len(res.errors), "warnings": len(res.warnings), "note": note})
-        return rows
-
-    def deadline_for(self, unit: str) -> date | None:
-        u = self.roster.unit_named(unit)
-        return self.roster.deadline(u.level if u else "county", self.period)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "version": 1,
-            "period": str(self.period),
-            "totals": {k: json_number(v) for k, v in self.totals.items()},
-            "indicators": self.indicators(),
-            "counted": [{"unit": c.unit, "path": str(c.result.path), "date": _iso(c.result.date)} for c in self.counted],
-            "replaced": [{"unit": r.result.unit, "path": str(r.result.path)} for r in self.replaced],
-            "late": [{"unit": c.unit, "path": str(c.result.path), "date": _iso(c.result.date),
-                      "deadline": _iso(c.deadline)} for c in self.late],
-            "missing": [u.name for u in self.missing],
-            "unlisted": [{"unit": c.unit, "path": str(c.result.path)} for c in self.unlisted],
-            "rejected": [{"path": str(r.result.path), "unit": r.result.unit, "reason": r.reason} for r in self.rejected],
-            "skipped": [{"path": str(r.path), "reason": r.reason} for r in self.skipped],
-            "earlier": None if self.earlier is None else {
-                "period": str(self.earlier.period), "files": self.earlier.files,
-                "compared": self.earlier.compared, "lower": self.earlier.lower},
-            "issues": [dict(i.as_json(), path=str(res.path), unit=res.unit)
-                       for res in self.results for i in res.issues]
-                      + [dict(i.as_json(), path=None, unit=None) for i in self.issues],
-        }
-
-
-_STATUS_ORDER = {"counted": 0, "late": 0, "unlisted": 0, "replaced": 1, "rejected": 2}
-STATUS_NAMES = {"counted": "已计入", "late": "迟报（已计入）", "unlisted": "名册外（已计入）", "replaced": "被替换",
-                "rejected": "退回", "missing": "未报"}
-
-
-def _iso(d: date | None) -> str | None:
-    return d.isoformat() if d else None
-
-
-def _deadline_note(c: Counted) -> str:
-    if c.late and c.deadline and c.result.date:
-        return f"迟报 {(c.result.date - c.deadline).days} 天（截止 {c.deadline.isoformat()}）"
-    if not c.result.listed:
-        return "单位不在名册中"
-    return ""
-
-
-# --- reading many files ------------------------------------------------------------------
-
-def read_all(paths: Sequence[Path], *, roster: Roster, edition: Edition, level: Level | None = None,
-             jobs: int | None = None, progress: Progress | None = None,
-             isolation: Isolation | None = DEFAULT_ISOLATION, cache: bool = False) -> list[FileResult]:
-    """validate_file over many files, each in an isolated worker (isolation=None: in this
-    process, for trusted files only); results in input order.
-
-    With cache, files whose bytes were judged before in the same context are not read again."""
-    limits = (isolation or DEFAULT_ISOLATION).limits
-    task = partial(validate_file, roster=roster, edition=edition, level=level, limits=limits)
-    paths = list(paths)
-    results: list[FileResult | None] = [None] * len(paths)
-    store = None
-    keys: list[str | None] = [None] * len(paths)
-    if cache:
-        from .cache import ResultCache, content_key, context_key, load
-
-        store = ResultCache(context_key(edition, roster, level, isolation or DEFAULT_ISOLATION))
-        mtimes: list[float] = [0.0] * len(paths)
-        for i, p in enumerate(paths):
-            try:
-                st = p.stat()
-                if 0 < st.st_size <= limits.max_bytes:
-                    keys[i] = content_key(p.read_bytes())
-                    mtimes[i] = st.st_mtime
-            except OSError:
-                pass
-        hits = store.get_many(k for k in keys if k)
-        for i, k in enumerate(keys):
-            if k in hits:
-                results[i] = load(hits[k], paths[i], mtimes[i])
-    todo = [i for i, r in enumerate(results) if r is None]
-    done_before = len(paths) - len(todo)
-    step = (lambda n, total: progress(done_before + n, len(paths))) if progress else None
-    todo_paths = [paths[i] for i in todo]
-    if isolation is None:
-        fresh = []
-        for n, p in enumerate(todo_paths, 1):
-            fresh.append(task(p))
-            if step:
-                step(n, len(todo_paths))
-    else:
-        fresh = run_isolated(task, todo_paths, on_failure=unreadable_result, jobs=jobs, isolation=isolation,
-                             progress=step)
-    for i, r in zip(todo, fresh):
-        results[i] = r
-    if store is not None:
-        store.put_many((keys[i], results[i]) for i in todo if keys[i])  # type: ignore[misc]
-        store.close()
-    return results  # type: ignore[return-value]
 
 
 # --- who counts ---------------------------------------------------------------------------
@@ -279,9 +54,9 @@ def infer_period(results: Iterable[FileResult]) -> Period | None:
 
 def _period_mismatch(r: FileResult, period: Period) -> str | None:
     if r.period and r.period != str(period):
-        return f"这是 {Period.parse(r.period).label} 的报表（表内标识），不属于 {period.label}。"
+        return reason("other-period", other=Period.parse(r.period).label, period=period.label)
     if r.date and not r.period and not period.admits(r.date):
-        return f"填报日期 {r.date.isoformat()} 不在 {period.label} 内（也不是期末后三个月内的迟报），请核对是否报错了期。"
+        return reason("other-period", "date", date=r.date.isoformat(), period=period.label)
     return None
 
 
@@ -291,17 +66,17 @@ def decide(results: list[FileResult], *, roster: Roster, period: Period,
     candidates: dict[str, list[FileResult]] = {}
     for r in results:
         if not r.valid:
-            rejected.append(Rejected(r, r.reason or "无法读取"))
+            rejected.append(Rejected(r, r.reason or reason("reader-crashed")))
             continue
         if r.unit == roster.city.name and r.listed:
-            rejected.append(Rejected(r, f"这是{roster.city.name}自己的报表（汇总表），不计入；本级数据请用 --own 或 cbc.toml 提供。"))
+            rejected.append(Rejected(r, reason("own-return", city=roster.city.name)))
             continue
         mismatch = _period_mismatch(r, period)
         if mismatch:
             rejected.append(Rejected(r, mismatch))
             continue
         if strict_roster and not r.listed:
-            rejected.append(Rejected(r, f"单位“{r.unit}”不在名册中（--strict-roster）。"))
+            rejected.append(Rejected(r, reason("not-in-roster", unit=r.unit)))
             continue
         candidates.setdefault(r.unit or "?", []).append(r)
     counted: list[Counted] = []
@@ -357,10 +132,7 @@ def add_up(ed: Edition, level: Level, counted: Sequence[Counted], roster: Roster
             totals[code] = int(v)
     if missing_own:
         labels = "、".join(fields[c].label for c in missing_own)
-        issues.append(Issue("warning", "own-figures-missing",
-                            f"没有提供本级（{roster.city.name}）自己的数据：{labels}。"
-                            "请在 cbc.toml 的 [own] 中填写，或用 --own 指定本级填好的统计表；"
-                            "“本级+下级”的栏目暂按下级合计。"))
+        issues.append(finding("own-figures-missing", city=roster.city.name, labels=labels))
     return totals, issues
 
 
@@ -386,7 +158,7 @@ def own_figures(ed: Edition, level: Level, roster: Roster, own_file: Path | None
     unknown = sorted(set(roster.own) - set(fields))
     issues = []
     if unknown:
-        issues.append(Issue("warning", "own-unknown-field", f"cbc.toml 的 [own] 中有未知栏目：{'、'.join(unknown)}（已忽略）。"))
+        issues.append(finding("own-unknown-field", fields="、".join(unknown)))
     return Own(values, "cbc.toml [own]" if values else ""), issues
 
 
@@ -406,8 +178,8 @@ def aggregate(paths: Iterable[str | Path], *, recursive: bool = False, roster: R
     if own_file is not None:
         own_resolved = Path(own_file).resolve()
         files = [f for f in files if f.resolve() != own_resolved]
-    read = read_all(files, roster=roster, edition=ed, level=level, jobs=jobs, progress=progress,
-                    isolation=isolation, cache=cache)
+    read = read_returns(files, roster=roster, edition=ed, level=level, jobs=jobs, progress=progress,
+                        isolation=isolation, cache=cache)
     skipped = [r for r in read if r.form == "selfcheck"]  # a self-check beside the returns is not a return
     results = [r for r in read if r.form != "selfcheck"]
     if period is None:
@@ -442,9 +214,7 @@ def compare_with_first_half(counted: list[Counted], files: list[Path], *, period
     compared, lower = hold_against(before, [c.result for c in counted], edition, first)
     issues: list[Issue] = []
     if not before:
-        issues.append(Issue("warning", "first-half-not-found",
-                            f"--previous 给出的 {len(files)} 个文件中没有可计入的{first.label}报表，未能对照。"
-                            "请给出各单位上半年报来的统计表（或它们所在的文件夹），汇总表不能用于对照。"))
+        issues.append(finding("first-half-not-found", files=len(files), period=first.label))
     return Earlier(first, len(files), compared, lower), issues
 
 
@@ -453,7 +223,8 @@ def first_half_returns(files: list[Path], year: int, *, roster: Roster, edition:
                        isolation: Isolation | None = DEFAULT_ISOLATION, cache: bool = False) -> dict[str, FileResult]:
     """Each unit's June (H1) return of the year, decided as for any period (its latest valid
     return); their own findings are not reported again."""
-    read = read_all(files, roster=roster, edition=edition, level=level, jobs=jobs, isolation=isolation, cache=cache)
+    read = read_returns(files, roster=roster, edition=edition, level=level, jobs=jobs, isolation=isolation,
+                        cache=cache)
     counted, *_ = decide([r for r in read if r.form != "selfcheck"], roster=roster,
                          period=Period(year=year, half="H1"), strict_roster=strict_roster)
     return {c.unit: c.result for c in counted}

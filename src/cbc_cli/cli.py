@@ -13,7 +13,8 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from . import i18n, safety  # noqa: F401  (safety: openpyxl never runs without defusedxml)
+from . import i18n
+from .write import safety  # noqa: F401  (openpyxl never runs without defusedxml)
 
 i18n.install()
 
@@ -45,7 +46,7 @@ def _fail(message: str, code: int = USAGE) -> typer.Exit:
 
 
 def _period(text: str | None):
-    from .roster import Period
+    from .model.period import Period
 
     if text is None:
         return None
@@ -56,7 +57,7 @@ def _period(text: str | None):
 
 
 def _roster(config: Path | None):
-    from .roster import ConfigError, load_roster
+    from .model.config import ConfigError, load_roster
 
     try:
         return load_roster(config)
@@ -89,10 +90,10 @@ def new_form(
 
     示例：cbc new-form --unit 环翠区总工会 --period 2020H1 -o 空白表
     """
-    from .forms import DefinitionError
+    from .model.edition import DefinitionError
     from .newform import FORMS, new_forms
     from .render import wrote
-    from .workbook.files import OutputExists
+    from .write.files import OutputExists
 
     forms = FORMS
     if form is not None:
@@ -124,7 +125,7 @@ def forms_cmd(
 
     示例：cbc forms --edition 2020
     """
-    from .forms import DefinitionError, editions, get_edition
+    from .model.edition import DefinitionError, editions, get_edition
     from .render import show_forms
 
     try:
@@ -228,8 +229,8 @@ def validate_cmd(
 
 
 def _validate_all(paths, recursive, roster, level, edition, annotate_dir, jobs=None, cache=True, previous=None):  # type: ignore[no-untyped-def]
-    from .annotate import annotate
-    from .forms import get_edition
+    from .write.annotate import annotate
+    from .model.edition import get_edition
     from .render import progress_bar
     from .validate import validate_paths
 
@@ -273,11 +274,11 @@ def score_cmd(
     roster = _roster(config)
 
     def work():  # type: ignore[no-untyped-def]
-        from .annotate import annotate_selfcheck
-        from .forms import get_edition
+        from .write.annotate import annotate_selfcheck
+        from .model.edition import get_edition
         from .scoring import score_paths
-        from .workbook.summary import write_ranking
-        from .workbook.files import check_free
+        from .write.summary import write_ranking
+        from .write.files import check_free
 
         ed = get_edition(edition)
         if out is not None:
@@ -340,8 +341,8 @@ def aggregate_cmd(
 
     def work():  # type: ignore[no-untyped-def]
         from .report import write_html
-        from .workbook.summary import write_summary
-        from .workbook.files import check_free
+        from .write.summary import write_summary
+        from .write.files import check_free
 
         with progress_bar(enabled=fmt != "json") as progress:
             summary = aggregate(paths, recursive=recursive, roster=roster, period=p, own_file=own,
@@ -365,8 +366,8 @@ def aggregate_cmd(
 def _guarded(debug: bool, work):  # type: ignore[no-untyped-def]
     """Run the library call; anything unexpected becomes one Chinese line, not a traceback."""
     from .aggregate import AggregateError
-    from .forms import DefinitionError
-    from .workbook.files import OutputExists
+    from .model.edition import DefinitionError
+    from .write.files import OutputExists
 
     if debug:  # also seen by worker processes: a reader's failure then shows its traceback
         os.environ["CBC_DEBUG"] = "1"

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from .forms import Edition, get_edition
-from .roster import Period, Roster
+from .model.config import Roster
+from .model.edition import Edition, get_edition
+from .model.period import Period
 
 FormName = Literal["stats", "selfcheck"]
 FORMS: tuple[FormName, ...] = ("stats", "selfcheck")
@@ -22,7 +23,7 @@ class Planned:
 
 
 def file_name(ed: Edition, form: FormName, unit: str | None, period: Period | None) -> str:
-    from .workbook.files import safe_name_part
+    from .write.files import safe_name_part
 
     spec = ed.stats if form == "stats" else ed.selfcheck
     parts = [spec.attachment, safe_name_part(spec.sheet)]
@@ -34,7 +35,7 @@ def file_name(ed: Edition, form: FormName, unit: str | None, period: Period | No
 
 def plan(out_dir: Path, ed: Edition, forms: Iterable[FormName], units: Iterable[str | None],
          period: Period | None) -> list[Planned]:
-    from .workbook.write import inside
+    from .write.files import inside
 
     planned = []
     for unit in units:
@@ -50,7 +51,8 @@ def new_forms(out_dir: str | Path = ".", *, forms: Iterable[FormName] = FORMS, u
 
     Nothing is written if any target exists and force is false.
     """
-    from .workbook.write import check_free, new_selfcheck_workbook, new_stats_workbook, save_atomic
+    from .write.files import check_free
+    from .write.forms import new_selfcheck_workbook, new_stats_workbook, save_atomic
 
     ed = edition if isinstance(edition, Edition) else get_edition(edition)
     out = Path(out_dir)

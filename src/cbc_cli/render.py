@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 
-from .forms import LEVEL_NAMES
+from .model.edition import LEVEL_NAMES
 
 if TYPE_CHECKING:
-    from .forms import Edition
-    from .roster import Roster
+    from .model.config import Roster
+    from .model.edition import Edition
 
 class _LazyConsole:
     """rich is imported the first time something is printed: `--format json` never pays for it."""
@@ -151,20 +151,11 @@ def _issue_table(title: str, issues: list) -> Table:
     for i in issues:
         if fold and i.code == "required-missing":
             continue
-        t.add_row("[red]错误[/]" if i.is_error else "[yellow]提醒[/]", _escape(i.cell or ""),
-                  _escape(_strip_where(i.message, i.cell)) + f" [dim]{i.code}[/]")
+        t.add_row("[red]错误[/]" if i.is_error else "[yellow]提醒[/]", _escape(i.cell or ""), _escape(i.message))
     if fold:
         cells = "、".join((i.cell or "").split("!")[-1] for i in empties)
-        t.add_row("[red]错误[/]", "", _escape(f"{len(empties)} 个必填栏目没有填写（{cells}）。没有请填0（空白不等于0）。")
-                  + " [dim]required-missing[/]")
+        t.add_row("[red]错误[/]", "", _escape(f"{len(empties)} 个必填栏目没有填写（{cells}）。没有请填0（空白不等于0）。"))
     return t
-
-
-def _strip_where(message: str, cell: str | None) -> str:
-    """The table has a column for the cell; do not repeat it at the start of the message."""
-    if cell and message.startswith(cell + "："):
-        return message[len(cell) + 1:]
-    return message
 
 
 class progress_bar:
@@ -197,8 +188,8 @@ class progress_bar:
 
 
 def show_summary(summary, written: list[Path], fmt: str) -> None:  # type: ignore[no-untyped-def]
-    from .aggregate import STATUS_NAMES
-    from .values import fmt_number
+    from .model.numbers import fmt_number
+    from .model.results import STATUS_NAMES
 
     if fmt == "json":
         data = summary.to_json()

@@ -10,10 +10,10 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .paths import templates_dir
+from .model.paths import templates_dir
 
 if TYPE_CHECKING:
-    from .aggregate import Summary
+    from .model.results import Summary
 
 BAR_HEIGHT = 14
 ROW_GAP = 12
@@ -26,7 +26,7 @@ def _percent(x: float | None) -> str:
 
 
 def _number(v: Any) -> str:
-    from .values import fmt_number
+    from .model.numbers import fmt_number
 
     return "" if v is None else fmt_number(v)
 
@@ -51,7 +51,7 @@ def chart(summary: Summary) -> dict[str, Any]:
 
 
 def context(summary: Summary, made_on: date) -> dict[str, Any]:
-    from .aggregate import STATUS_NAMES
+    from .model.results import STATUS_NAMES
 
     ed = summary.edition
     ind = summary.indicators()
@@ -96,7 +96,7 @@ def render_html(summary: Summary, made_on: date | None = None) -> str:
 
 
 def write_html(summary: Summary, path: str | Path, *, force: bool = False, made_on: date | None = None) -> Path:
-    from .workbook.files import write_atomically
+    from .write.files import write_atomically
 
     html = render_html(summary, made_on)
     return write_atomically(Path(path), lambda tmp: Path(tmp).write_text(html, encoding="utf-8"), force=force)

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from .findings import Issue
-from .forms import Edition, Rule, StatsField
+from ..model.edition import Edition, Rule, StatsField
+from ..model.findings import Issue, rule_finding
 from .values import fmt_number
 
 
@@ -46,21 +46,13 @@ def apply_rules(ed: Edition, values: Mapping[str, Any], level: str, cells: Mappi
             continue
         for left, right in _violations(rule, values):
             lf = fields[left]
-            text = rule.message.format(
-                left=lf.label, left_value=fmt_number(values.get(left)),
-                right=fields[right].label if right else "",
-                right_value=fmt_number(values.get(right)) if right else "",
-                limit=fmt_number(rule.limit) if rule.limit is not None else "",
-            )
-            issues.append(_finding(rule, left, text, cells, values.get(left)))
+            params = {"left": lf.label, "left_value": fmt_number(values.get(left)),
+                      "right": fields[right].label if right else "",
+                      "right_value": fmt_number(values.get(right)) if right else "",
+                      "limit": fmt_number(rule.limit) if rule.limit is not None else ""}
+            issues.append(rule_finding(rule, params, field=left, cell=cells.get(left),
+                                       value=fmt_number(values.get(left))))
     return issues
-
-
-def _finding(rule: Rule, code: str, text: str, cells: Mapping[str, str], value: Any) -> Issue:
-    """A rule's finding on one field, placed at the field's cell when it is known."""
-    cell = cells.get(code)
-    return Issue(rule.severity, rule.code, f"{cell}：{text}" if cell else text, field=code, cell=cell,
-                 value=fmt_number(value))
 
 
 def compare_with_earlier(ed: Edition, values: Mapping[str, Any], earlier: Mapping[str, Any], level: str,
@@ -76,7 +68,7 @@ def compare_with_earlier(ed: Edition, values: Mapping[str, Any], earlier: Mappin
             now, before = values.get(code), earlier.get(code)
             if now is None or before is None or now >= before:
                 continue
-            text = rule.message.format(left=fields[code].label, left_value=fmt_number(now), right=earlier_name,
-                                       right_value=fmt_number(before), limit="")
-            issues.append(_finding(rule, code, text, cells, now))
+            params = {"left": fields[code].label, "left_value": fmt_number(now), "right": earlier_name,
+                      "right_value": fmt_number(before), "limit": ""}
+            issues.append(rule_finding(rule, params, field=code, cell=cells.get(code), value=fmt_number(now)))
     return issues

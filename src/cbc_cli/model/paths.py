@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent  # cbc_cli/
 
 
 def _find(name: str) -> Path:
@@ -24,3 +24,8 @@ def schemas_dir() -> Path:
 
 def templates_dir() -> Path:
     return _find("templates")
+
+
+def data_dir() -> Path:
+    """Data that ships inside the package itself (the default roster, the finding messages)."""
+    return _PACKAGE / "data"

@@ -25,25 +25,14 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from .workbook.guard import DEFAULT_LIMITS, Limits
+from ..model.limits import DEFAULT_ISOLATION, MiB, Isolation
 
 R = TypeVar("R")
-MiB = 1024 * 1024
 IN_FLIGHT = 2  # chunks sent ahead to each worker
 
 
-@dataclass(frozen=True)
-class Isolation:
-    """How untrusted files are read: the guard's limits, and each worker's time and memory."""
 
-    timeout: float = 20.0          # seconds per file
-    memory: int = 512 * MiB        # address space a worker may add to what it had when it started
-    limits: Limits = DEFAULT_LIMITS
-
-
-DEFAULT_ISOLATION = Isolation()
-
-Failure = Callable[[Path, str, str], Any]   # (path, code, reason) -> a result for that file
+Failure = Callable[..., Any]   # (path, code, variant, **params) -> a result for that file (a finding of data/findings.toml)
 Progress = Callable[[int, int], None]
 
 
@@ -168,7 +157,7 @@ def run_isolated(task: Callable[[Path], R], paths: Sequence[Path], *, on_failure
     """task(path) for every path, in worker processes; results in input order.
 
     A file whose worker dies, runs out of memory or overruns the time limit gets
-    on_failure(path, code, reason) instead."""
+    on_failure(path, code, variant, **params) instead."""
     total = len(paths)
     if total == 0:
         return []
@@ -187,11 +176,13 @@ def run_isolated(task: Callable[[Path], R], paths: Sequence[Path], *, on_failure
 
     suspects: deque[tuple[int, str]] = deque()   # files to run alone after a worker died on a chunk
 
-    def fail(slot: _Slot, code: str, reason: str) -> _Slot:
+    def fail(slot: _Slot, code: str, variant: str | None = None, sig: str | None = None, **params: Any) -> _Slot:
         """A worker died or overran: a lone file is to blame; a chunk's unreported files are retried alone."""
+        if sig is not None:
+            params["signal"] = sig
         if len(slot.outstanding) == 1:
             index, _ = slot.outstanding.popleft()
-            finish(index, on_failure(paths[index], code, reason))
+            finish(index, on_failure(paths[index], code, variant, **params))
         else:
             suspects.extend(slot.outstanding)
             slot.outstanding.clear()
@@ -223,7 +214,7 @@ def run_isolated(task: Callable[[Path], R], paths: Sequence[Path], *, on_failure
                     try:
                         slot.conn.send(chunk)
                     except (OSError, ValueError, BrokenPipeError):
-                        fail(slot, "reader-crashed", "读取进程意外退出")
+                        fail(slot, "reader-crashed", "exited")
                         break
             busy = [s for s in pool.slots if s.outstanding]
             if not busy:
@@ -240,33 +231,33 @@ def run_isolated(task: Callable[[Path], R], paths: Sequence[Path], *, on_failure
                                 if status == "ok":
                                     finish(index, value)
                                 else:
-                                    code, reason = _failure_reason(value, isolation)
-                                    finish(index, on_failure(paths[index], code, reason))
+                                    code, variant, params = _failure(value, isolation)
+                                    finish(index, on_failure(paths[index], code, variant, **params))
                             for _ in range(slot.chunks.popleft()):  # one reply per chunk, in order
                                 slot.outstanding.popleft()
                             slot.started = time.monotonic()  # the worker has begun its next chunk
                             slot.solo = False
                     except (EOFError, OSError):
                         if slot.outstanding:
-                            fail(slot, "reader-crashed", _crash_reason(slot))
+                            fail(slot, "reader-crashed", *_crashed(slot))
                         continue
                 if slot.outstanding and slot.proc.sentinel in ready and not slot.conn.poll():
-                    fail(slot, "reader-crashed", _crash_reason(slot))
+                    fail(slot, "reader-crashed", *_crashed(slot))
                 elif slot.outstanding and now - slot.started > isolation.timeout:
-                    fail(slot, "reader-timeout", f"读取超时（超过 {isolation.timeout:g} 秒），文件可能已损坏或被恶意构造。")
+                    fail(slot, "reader-timeout", seconds=f"{isolation.timeout:g}")
     finally:
         pool.close()
     return results
 
 
-def _failure_reason(value: str, isolation: Isolation) -> tuple[str, str]:
+def _failure(value: str, isolation: Isolation) -> tuple[str, str | None, dict[str, Any]]:
     if value == "reader-memory":
-        return "reader-memory", f"读取时内存超出上限（{isolation.memory // MiB} MB），文件可能被恶意构造，已拒绝。"
-    return "reader-crashed", "读取时出错，文件可能已损坏。请在 Excel 或 WPS 中打开并另存为 .xlsx 后再报送。"
+        return "reader-memory", None, {"mb": isolation.memory // MiB}
+    return "reader-crashed", None, {}
 
 
-def _crash_reason(slot: _Slot) -> str:
+def _crashed(slot: _Slot) -> tuple[str, ...]:
+    """How a worker ended, as the wording of its reader-crashed finding (and the signal)."""
     slot.proc.join(0.5)
     code = slot.proc.exitcode
-    how = f"（信号 {-code}）" if code is not None and code < 0 else ""
-    return f"读取程序异常退出{how}，文件可能已损坏或被恶意构造，已拒绝读取。"
+    return ("signal", str(-code)) if code is not None and code < 0 else ("exited",)

@@ -16,17 +16,17 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .. import safety
+from . import safety
 from ..version import __version__
 from .canvas import BookWriter, Canvas, Check, OpenpyxlBook, Style, clean_text
 from .files import OutputExists, check_free, inside, safe_name_part, write_atomically  # noqa: F401 (re-exported)
-from .grid import parse_ref
+from ..model.cells import parse_ref
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
-    from ..forms import Edition, StatsField
+    from ..model.edition import Edition, StatsField
 
 IDENTITY_SHEET = "_cbc"
 

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .grid import Book, Sheet, parse_ref, ref
+from ..model.cells import ref
+from .grid import Book, Sheet
 
 if TYPE_CHECKING:
-    from ..forms import Edition
+    from ..model.edition import Edition
 
 IDENTITY_SHEET = "_cbc"
 
@@ -306,7 +307,7 @@ def _header_value(sheet: Sheet, at: tuple[int, int, str], labels: set[tuple[int,
     return RawCell(sheet.name, ref(r, sheet.merge_end(r, c) + 1), None)
 
 
-__all__ = ["FormNotFound", "Located", "RawCell", "locate_stats", "norm_label", "parse_ref", "read_identity"]
+__all__ = ["FormNotFound", "Located", "RawCell", "locate_selfcheck", "locate_stats", "norm_label", "read_identity"]
 
 
 # --- the self-check ----------------------------------------------------------------------------

@@ -13,13 +13,15 @@ import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .forms import Level
+from .edition import Level
+from .limits import MiB, Isolation, Limits
+from .paths import data_dir
+from .period import Period
 
-_DEFAULT = Path(__file__).resolve().parent / "data" / "roster-weihai.toml"
+_DEFAULT = data_dir() / "roster-weihai.toml"
 _MONTH_DAY = r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 
 
@@ -135,11 +137,8 @@ class Roster(BaseModel):
         month, day = (int(x) for x in getattr(d, period.half).split("-"))
         return date(period.year, month, day)
 
-    def isolation(self):  # type: ignore[no-untyped-def]
+    def isolation(self) -> Isolation:
         """The reading limits this configuration asks for."""
-        from .pool import MiB, Isolation
-        from .workbook.guard import Limits
-
         lim = self.limits
         return Isolation(timeout=lim.timeout_seconds, memory=lim.memory_mb * MiB,
                          limits=Limits(max_bytes=int(lim.max_file_mb * MiB)))
@@ -175,42 +174,6 @@ def clean_unit(text: str | None) -> str | None:
     t = _UNIT_LEAD.sub("", t)
     t = _ALL_SPACES.sub("", t).strip("：:")
     return t or None
-
-
-class Period(BaseModel):
-    model_config = ConfigDict(frozen=True)
-    year: int
-    half: Literal["H1", "H2"]
-
-    def __str__(self) -> str:
-        return f"{self.year}{self.half}"
-
-    @property
-    def label(self) -> str:
-        return f"{self.year}年{'上' if self.half == 'H1' else '下'}半年"
-
-    @classmethod
-    def parse(cls, text: str) -> Period:
-        t = unicodedata.normalize("NFKC", text).strip().upper().replace(" ", "")
-        m = re.fullmatch(r"(\d{4})(?:[-_]?H([12])|年?([上下])半年)", t)
-        if not m:
-            raise ValueError(f"无法识别报送期“{text}”，请写成 2020H1、2020H2、2020上半年 或 2020下半年")
-        half = m.group(2) or ("1" if m.group(3) == "上" else "2")
-        return cls(year=int(m.group(1)), half=f"H{half}")  # type: ignore[arg-type]
-
-    def admits(self, d: date, grace_days: int = 90) -> bool:
-        """Whether a return dated d belongs here: within the half-year, or a late one within
-        grace_days after it (an H2 return dated in January still belongs to H2)."""
-        from datetime import timedelta
-
-        start = date(self.year, 1 if self.half == "H1" else 7, 1)
-        end = date(self.year, 6, 30) if self.half == "H1" else date(self.year, 12, 31)
-        return start <= d <= end + timedelta(days=grace_days)
-
-    @classmethod
-    def of_date(cls, d: date) -> Period:
-        """The period a return dated d most likely belongs to: H1 until July, else H2."""
-        return cls(year=d.year, half="H1" if d.month <= 7 else "H2")
 
 
 def _read_toml(path: Path) -> dict:

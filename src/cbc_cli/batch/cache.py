@@ -2,8 +2,9 @@
 
 Before each deadline `cbc aggregate` runs again and again over a folder where most files have
 not changed. A file's result depends only on its bytes and on the context it was judged in —
-cbc's version, the edition (labels, rules), the roster (names, levels) and the reading limits —
-so the cache key is a hash of both. Change any of them and old entries simply stop matching.
+cbc's code (a hash of the installed modules and data, not the version number), the edition
+(labels, rules), the roster (names, levels) and the reading limits — so the cache key is a
+hash of both. Change any of them and old entries simply stop matching.
 
 The cache is a small SQLite file in the user's cache folder (CBC_CACHE_DIR, else
 XDG_CACHE_HOME/cbc, ~/.cache/cbc, or %LOCALAPPDATA%/cbc on Windows). Entries are JSON, not
@@ -20,16 +21,15 @@ import sqlite3
 import sys
 import time
 from collections.abc import Iterable
-from datetime import date
-from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .findings import Issue
-from .validate import FileResult
+from ..model.results import FileResult, ScoreResult
 
-SCHEMA = 1
+SCHEMA = 2
 NOT_CACHED = {"reader-crashed", "reader-timeout", "reader-memory", "unreadable"}
+_PACKAGE = Path(__file__).resolve().parent.parent
 
 
 def cache_dir() -> Path:
@@ -41,12 +41,27 @@ def cache_dir() -> Path:
     return Path(base) / "cbc"
 
 
-def context_key(*parts: Any) -> str:
-    """A hash of everything besides the file's bytes that a result depends on."""
-    from .version import __version__
+@cache
+def code_hash() -> str:
+    """A hash of cbc's installed code and data: any change to how a file is read or judged
+    (not only a new version number) makes old results stop matching."""
+    return tree_hash(_PACKAGE)
 
+
+def tree_hash(root: Path) -> str:
+    """A hash of the Python modules and TOML data under root, with their relative paths."""
     h = hashlib.blake2b(digest_size=16)
-    h.update(f"cbc {__version__} cache {SCHEMA}".encode())
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".toml") and path.is_file():
+            h.update(str(path.relative_to(root)).encode() + b"\x00" + path.read_bytes())
+    return h.hexdigest()
+
+
+def context_key(*parts: Any) -> str:
+    """A hash of everything besides the file's bytes that a result depends on: cbc's code, and
+    the parts given (the edition, the roster, the reading limits, the form asked for)."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"cbc cache {SCHEMA} {code_hash()}".encode())
     for part in parts:
         text = part.model_dump_json() if hasattr(part, "model_dump_json") else repr(part)
         h.update(b"\x00" + text.encode("utf-8"))
@@ -57,40 +72,18 @@ def content_key(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
-# --- FileResult <-> JSON ----------------------------------------------------------------------
+# --- results <-> JSON (each model's own record) ------------------------------------------------
 
-def _number_out(v: int | Decimal | None) -> Any:
-    return str(v) if isinstance(v, Decimal) else v
-
-
-def _number_in(v: Any) -> int | Decimal | None:
-    return Decimal(v) if isinstance(v, str) else v
+def dump(r: FileResult | ScoreResult) -> str:
+    kind = "stats" if isinstance(r, FileResult) else "selfcheck"
+    return json.dumps({"type": kind, "record": r.to_record()}, ensure_ascii=False)
 
 
-def _raw_out(v: Any) -> Any:
-    if v is None or isinstance(v, (str, int, float, bool)):
-        return v
-    return str(v)
-
-
-def dump(r: FileResult) -> str:
-    return json.dumps({
-        "form": r.form, "edition": r.edition, "unit": r.unit, "unit_written": r.unit_written, "listed": r.listed,
-        "level": r.level, "date": r.date.isoformat() if r.date else None, "period": r.period, "readable": r.readable,
-        "by_identity": r.by_identity, "values": {k: _number_out(v) for k, v in r.values.items()},
-        "cells": r.cells, "raw": {k: _raw_out(v) for k, v in r.raw.items()},
-        "issues": [[i.severity, i.code, i.message, i.field, i.cell, i.value, i.item] for i in r.issues],
-    }, ensure_ascii=False)
-
-
-def load(text: str, path: Path, mtime: float) -> FileResult:
+def load(text: str, path: Path, mtime: float) -> FileResult | ScoreResult:
     d = json.loads(text)
-    return FileResult(
-        path, form=d["form"], edition=d["edition"], unit=d["unit"], unit_written=d["unit_written"],
-        listed=d["listed"], level=d["level"], date=date.fromisoformat(d["date"]) if d["date"] else None,
-        period=d["period"], readable=d["readable"], by_identity=d["by_identity"],
-        values={k: _number_in(v) for k, v in d["values"].items()}, cells=d["cells"], raw=d["raw"],
-        issues=[Issue(*i) for i in d["issues"]], mtime=mtime)
+    if d["type"] == "stats":
+        return FileResult.from_record(d["record"], path, mtime)
+    return ScoreResult.from_record(d["record"], path)
 
 
 class ResultCache:
@@ -128,7 +121,7 @@ class ResultCache:
             return {}
         return found
 
-    def put_many(self, items: Iterable[tuple[str, FileResult]]) -> None:
+    def put_many(self, items: Iterable[tuple[str, FileResult | ScoreResult]]) -> None:
         if self.db is None:
             return
         now = time.time()

@@ -12,13 +12,14 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..forms import LEVEL_NAMES
+from ..model.edition import LEVEL_NAMES
+from ..model.results import STATUS_NAMES
 from .canvas import PLAIN, Canvas, Style
 from .xlsx import XmlBook
-from .write import FONT, draw_identity, draw_stats, stats_identity, text_width
+from .forms import FONT, draw_identity, draw_stats, stats_identity, text_width
 
 if TYPE_CHECKING:
-    from ..aggregate import Summary
+    from ..model.results import Summary
 
 SUMMARY_SHEET = "汇总"
 
@@ -113,8 +114,6 @@ def summary_book(summary: Summary, made_on: date) -> XmlBook:
                money_cols={7 + i for i, f in enumerate(fields) if f.is_money}, pages_wide=2, a3=True)
 
     # 报送情况: every roster unit
-    from ..aggregate import STATUS_NAMES
-
     srows = [[row["unit"], STATUS_NAMES[row["status"]], row["date"], row["deadline"],
               row["path"].name if row["path"] else "", row["errors"], row["warnings"], row["note"]]
              for row in summary.status_rows()]

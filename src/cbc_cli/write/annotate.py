@@ -8,22 +8,22 @@ original's and kept inside the chosen folder.
 from __future__ import annotations
 
 from pathlib import Path
-from .findings import shown
-from .forms import Edition, get_edition
-from .validate import FileResult
+from ..model.edition import Edition, get_edition
+from ..model.findings import shown
+from ..model.results import FileResult
 
 SUFFIX = "_问题标注.xlsx"
 
 
 def annotated_name(result: FileResult) -> str:
-    from .workbook.files import safe_name_part
+    from .files import safe_name_part
 
     return safe_name_part(result.path.stem, 80) + SUFFIX
 
 
 def _write_marked(wb, sheet: str, result, target_of, title_cell: str, out_dir: str | Path) -> Path:  # type: ignore[no-untyped-def]
     """Mark each finding on the cell target_of(issue) gives (None: a note on the title), and save."""
-    from .workbook.write import inside, mark_cell, save_atomic
+    from .forms import inside, mark_cell, save_atomic
 
     ws = wb[sheet]
     general: list[str] = []
@@ -46,7 +46,7 @@ def _severity_word(severity: str) -> str:
 
 def annotate(result: FileResult, out_dir: str | Path, *, edition: Edition | None = None) -> Path | None:
     """Write the annotated copy of one judged return; None when it has no findings or is unreadable."""
-    from .workbook.write import new_stats_workbook
+    from .forms import new_stats_workbook
 
     if not result.readable or not result.issues:
         return None
@@ -73,7 +73,7 @@ def annotate(result: FileResult, out_dir: str | Path, *, edition: Edition | None
 
 def annotate_selfcheck(result, out_dir: str | Path, *, edition: Edition | None = None) -> Path | None:  # type: ignore[no-untyped-def]
     """The same for a 自查表: a fresh form with the scores, the offending items marked."""
-    from .workbook.write import new_selfcheck_workbook
+    from .forms import new_selfcheck_workbook
 
     if not result.readable or not result.issues:
         return None

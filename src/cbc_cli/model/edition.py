@@ -178,6 +178,7 @@ class Item(_Strict):
     text: str = Field(min_length=1)
     parts: tuple[Part, ...] = Field(min_length=1)
     drills_label: str | None = None
+    drills_unit: str = "次"
     drills: tuple[DrillStep, ...] = ()
 
     @model_validator(mode="after")
@@ -211,6 +212,7 @@ class SelfcheckForm(_Strict):
     unit_label: str
     columns: tuple[str, str, str]
     total_label: str
+    score_unit: str = "分"
     title_row: int
     unit_cell: str = Field(pattern=_CELL)
     header_row: int

@@ -26,7 +26,7 @@ from typing import Any
 
 from .canvas import (FORMULA_START, MAX_CELL_TEXT, PLAIN, BookWriter, Canvas, Check, Style, _formula_number, _num,
                      clean_text)
-from .grid import col_letters
+from ..model.cells import col_letters
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

@@ -14,22 +14,42 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
+from ..model.numbers import _fmt, _tidy, fmt_number  # noqa: F401 (fmt_number: re-exported for the judges)
+
 BLANKS = {"", "无", "—", "——", "-", "--", "/", "\\", "空", "暂无", "null", "none", "n/a", "na", "－", "─"}
 YUAN_PER_WAN = Decimal(10_000)
 
 
 class Parsed(NamedTuple):
-    """A parsed value, or why it could not be parsed (code + message text without location).
-    A named tuple: one is made for every cell of every return, and a tuple is the cheapest."""
+    """A parsed value, or why it could not be parsed: a finding code of data/findings.toml, its
+    wording and parameters (the caller adds where). A named tuple: one is made for every cell of
+    every return, and a tuple is the cheapest."""
 
     value: Any = None
     code: str | None = None
-    message: str | None = None
-    warning: tuple[str, str] | None = None  # (code, message): parsed, but worth a look
+    variant: str | None = None
+    params: dict[str, Any] | None = None
+    warning: tuple[str, dict[str, Any]] | None = None  # (code, parameters): parsed, but worth a look
 
     @property
     def ok(self) -> bool:
         return self.code is None
+
+    def finding(self, **where: Any) -> Any:
+        """The finding for a value that could not be parsed, at the cell given."""
+        from ..model.findings import finding
+
+        return finding(self.code or "not-a-number", self.variant, **{**(self.params or {}), **where})
+
+    def warning_finding(self, **where: Any) -> Any:
+        from ..model.findings import finding
+
+        assert self.warning is not None
+        return finding(self.warning[0], **where, **self.warning[1])
+
+
+def _bad(code: str, variant: str | None = None, **params: Any) -> Parsed:
+    return Parsed(code=code, variant=variant, params=params)
 
 
 _NOTHING = Parsed(None)
@@ -78,10 +98,10 @@ def parse_number(raw: Any, *, label: str, unit: str, money: bool) -> Parsed:
         return _NOTHING
     warning = None
     if isinstance(raw, bool) or isinstance(raw, (datetime, date, timedelta)):
-        return Parsed(code="not-a-number", message=f"{label}应填数字，这里是“{raw}”。")
+        return _bad("not-a-number", "kind", label=label, text=raw)
     if isinstance(raw, (int, float)):
         if isinstance(raw, float) and (raw != raw or raw in (float("inf"), float("-inf"))):
-            return Parsed(code="not-a-number", message=f"{label}应填数字。")
+            return _bad("not-a-number", "kind", label=label, text=raw)
         number = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
     else:
         text = _normal(str(raw))
@@ -89,19 +109,19 @@ def parse_number(raw: Any, *, label: str, unit: str, money: bool) -> Parsed:
         if number is None:
             number, warning, problem = _with_unit(text, label=label, unit=unit, money=money)
             if problem:
-                return Parsed(code="not-a-number", message=problem)
+                return problem
     if number < 0:
-        return Parsed(code="negative", message=f"{label}不能为负数（填的是 {_fmt(number)}），请更正。")
+        return _bad("negative", label=label, number=_fmt(number))
     if money:
         return Parsed(_tidy(number), warning=warning)
     if number != number.to_integral_value():
-        return Parsed(code="not-whole", message=f"{label}应为整数（填的是 {_fmt(number)}），请更正。")
+        return _bad("not-whole", label=label, number=_fmt(number))
     return Parsed(int(number), warning=warning)
 
 
-def _with_unit(text: str, *, label: str, unit: str, money: bool) -> tuple[Decimal | None, tuple[str, str] | None, str | None]:
+def _with_unit(text: str, *, label: str, unit: str, money: bool) -> tuple[Decimal | None, tuple[str, dict[str, Any]] | None, Parsed | None]:
     """Numbers written with a unit: '1,200人', '5万元', '50000元'."""
-    bad = f"{label}应填数字，这里是“{text}”。请只填数字（单位：{unit}）。"
+    bad = _bad("not-a-number", label=label, text=text, unit=unit)
     m = _WITH_UNIT.fullmatch(text)
     if not m:
         return None, None, bad
@@ -114,37 +134,13 @@ def _with_unit(text: str, *, label: str, unit: str, money: bool) -> tuple[Decima
             return number, None, None
         if written == "元":
             converted = _tidy(number / YUAN_PER_WAN)
-            note = (f"{label}按“元”填写（{text}），已换算为 {_fmt(converted)} 万元。"
-                    "本栏单位是万元，请核对后直接填万元数。")
-            return converted, ("yuan-converted", note), None
+            return converted, ("yuan-converted", {"label": label, "text": text, "number": _fmt(converted)}), None
         return None, None, bad
     units_ok = {unit} | ({"人次"} if unit == "人" else set()) | ({"家"} if unit == "个" else set()) | (
         {"条", "处"} if unit == "项" else set())
     if written in units_ok:
         return number, None, None
-    return None, None, f"{label}的单位应为“{unit}”，这里写的是“{text}”，请核对后只填数字。"
-
-
-def _tidy(d: Decimal) -> Decimal:
-    """2.50 -> 2.5, 5.0 -> 5; exact, no float."""
-    if d == d.to_integral_value():
-        return Decimal(int(d))
-    return d.normalize()
-
-
-def _fmt(d: Decimal) -> str:
-    return format(_tidy(d), "f")
-
-
-def fmt_number(value: Any) -> str:
-    """A parsed value for a message: 1200 -> '1,200', Decimal('2.5') -> '2.5'."""
-    if value is None:
-        return "空"
-    if isinstance(value, Decimal):
-        return _fmt(value)
-    if isinstance(value, int):
-        return f"{value:,}"
-    return str(value)
+    return None, None, _bad("not-a-number", "unit", label=label, text=text, unit=unit)
 
 
 # --- dates ---------------------------------------------------------------------------------
@@ -166,21 +162,21 @@ def parse_date(raw: Any) -> Parsed:
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         if 36526 <= raw <= 73050:  # an Excel serial number between 2000 and 2099
             return Parsed(EXCEL_EPOCH + timedelta(days=int(raw)))
-        return Parsed(code="date-invalid", message=f"填报日期“{raw}”不是有效日期，请写成 2020年5月28日。")
+        return _bad("date-invalid", "serial", text=raw)
     text = unicodedata.normalize("NFKC", str(raw)).strip()
     text = re.sub(r"^填报日期\s*[:：]?\s*", "", text)
     if not text or _EMPTY_DATE.match(re.sub(r"\s+", " ", text)) or re.fullmatch(r"[年月日\s]*", text):
         return Parsed(None)
     m = _DATE.search(text) or _DATE_DIGITS.match(text)
     if not m:
-        return Parsed(code="date-invalid", message=f"填报日期“{text}”无法识别，请写成 2020年5月28日。")
+        return _bad("date-invalid", text=text)
     y, mo, d = (int(x) for x in m.groups())
     try:
         found = date(y, mo, d)
     except ValueError:
-        return Parsed(code="date-invalid", message=f"填报日期“{text}”不是有效日期（{y}年{mo}月{d}日不存在），请更正。")
+        return _bad("date-invalid", "no-such-day", text=text, year=y, month=mo, day=d)
     if not 2000 <= y <= 2099:
-        return Parsed(code="date-invalid", message=f"填报日期“{text}”的年份不对，请更正。")
+        return _bad("date-invalid", "year", text=text)
     return Parsed(found)
 
 
@@ -191,7 +187,7 @@ def parse_score(raw: Any, *, item: int, maximum: int) -> Parsed:
     if is_blank(raw):
         return Parsed(None)
     if isinstance(raw, bool) or isinstance(raw, (datetime, date, timedelta)):
-        return Parsed(code="score-out-of-range", message=f"第{item}项得分应为0至{maximum}的整数，这里是“{raw}”。")
+        return _bad("score-out-of-range", "text", item=item, max=maximum, text=raw)
     if isinstance(raw, (int, float)):
         number: Decimal | None = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
     else:
@@ -199,11 +195,9 @@ def parse_score(raw: Any, *, item: int, maximum: int) -> Parsed:
         text = re.sub(r"分$", "", text)
         number = _to_decimal(text)
         if number is None:
-            return Parsed(code="score-out-of-range",
-                          message=f"第{item}项得分应为0至{maximum}的整数，这里是“{raw}”，请更正。")
+            return _bad("score-out-of-range", "text", item=item, max=maximum, text=raw)
     if number != number.to_integral_value():
-        return Parsed(code="score-not-whole", message=f"第{item}项得分应为整数（填的是 {_fmt(number)}），请更正。")
+        return _bad("score-not-whole", item=item, number=_fmt(number))
     if number < 0 or number > maximum:
-        return Parsed(code="score-out-of-range",
-                      message=f"第{item}项得分 {_fmt(number)} 超出范围，本项满分 {maximum} 分，应为0至{maximum}的整数。")
+        return _bad("score-out-of-range", item=item, max=maximum, number=_fmt(number))
     return Parsed(int(number))

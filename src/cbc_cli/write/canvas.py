@@ -124,7 +124,7 @@ class BookWriter:
 
 
 def _col(col: int) -> str:
-    from .grid import col_letters
+    from ..model.cells import col_letters
 
     return col_letters(col - 1)
 
@@ -259,7 +259,7 @@ def _formula_number(x: float | None) -> str:
 
 class OpenpyxlBook(BookWriter):
     def __init__(self) -> None:
-        from .. import safety
+        from . import safety
 
         self.wb = safety.openpyxl_module().Workbook()
         self.wb.remove(self.wb.active)

@@ -8,44 +8,15 @@ top-left cell, and the merged ranges are kept so a reader can step over them.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Any
 
+from ..model.cells import parse_ref
 from . import zipdir
 from .guard import Guarded, Unreadable
 
 Merged = tuple[tuple[int, int], tuple[int, int]]
-
-
-def col_letters(col: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    out = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
-def ref(row: int, col: int) -> str:
-    return f"{col_letters(col)}{row + 1}"
-
-
-_REF = re.compile(r"^([A-Z]{1,3})([1-9][0-9]*)$")
-
-
-@lru_cache(maxsize=4096)
-def parse_ref(text: str) -> tuple[int, int]:
-    """'B4' -> (3, 1)."""
-    m = _REF.match(text)
-    if not m:
-        raise ValueError(f"not a cell reference: {text!r}")
-    col = 0
-    for ch in m.group(1):
-        col = col * 26 + (ord(ch) - 64)
-    return int(m.group(2)) - 1, col - 1
 
 
 @dataclass
@@ -104,9 +75,9 @@ def read_book(g: Guarded, wanted: set[str] | None = None) -> Book:
     try:
         wb = CalamineWorkbook.from_filelike(BytesIO(g.data))
     except PasswordError:
-        raise Unreadable("文件设置了打开密码，无法读取。请另存为未加密的副本后再报送。", "encrypted") from None
+        raise Unreadable("encrypted") from None
     except (CalamineError, ValueError, OSError) as exc:
-        raise Unreadable(_calamine_reason(exc), "corrupt-file") from None
+        raise _calamine_failure(exc) from None
     sheets: list[Sheet] = []
     try:
         for meta in wb.sheets_metadata:
@@ -123,9 +94,9 @@ def read_book(g: Guarded, wanted: set[str] | None = None) -> Book:
             visible = str(getattr(meta.visible, "name", meta.visible)).endswith("Visible")
             sheets.append(Sheet(meta.name, visible, rows, merged))
     except PasswordError:
-        raise Unreadable("文件设置了打开密码，无法读取。请另存为未加密的副本后再报送。", "encrypted") from None
+        raise Unreadable("encrypted") from None
     except (CalamineError, ValueError, OSError) as exc:
-        raise Unreadable(_calamine_reason(exc), "corrupt-file") from None
+        raise _calamine_failure(exc) from None
     finally:
         try:
             wb.close()
@@ -134,11 +105,11 @@ def read_book(g: Guarded, wanted: set[str] | None = None) -> Book:
     return Book(g.format, sheets, g)
 
 
-def _calamine_reason(exc: Exception) -> str:
+def _calamine_failure(exc: Exception) -> Unreadable:
     text = str(exc).lower()
     if "password" in text or "encrypt" in text:
-        return "文件设置了密码，无法读取。请另存为未加密的副本后再报送。"
-    return "文件已损坏或格式不正确，无法读取。请在 Excel 或 WPS 中打开并另存为 .xlsx 后再报送。"
+        return Unreadable("encrypted")
+    return Unreadable("corrupt-file")
 
 
 # --- formulas without a cached value (xlsx only) ----------------------------------------

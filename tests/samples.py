@@ -1,5 +1,7 @@
 """Returns made the ways returns really arrive: for tests, the bundled examples and benchmarks.
 
+Not part of the package: test-data generation needs xlwt and LibreOffice, which cbc does not.
+
 - `write_generated`: the form from `cbc new-form`, filled in by the unit;
 - `write_grid`: the notice's 4-column layout typed by hand (no identity), with the variations
   people make: labels broken over lines, ASCII quotes, half-width brackets, extra title rows;
@@ -17,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .forms import Edition
+from cbc_cli.model.edition import Edition
 
 
 def _label(text: str, *, ascii_quotes: bool, half_brackets: bool, break_at: int | None) -> str:
@@ -32,7 +34,7 @@ def _label(text: str, *, ascii_quotes: bool, half_brackets: bool, break_at: int 
 
 def write_generated(path: str | Path, ed: Edition, *, unit: str | None, report_date: date | None,
                     values: Mapping[str, Any], period: str | None = None) -> Path:
-    from .workbook.write import new_stats_workbook
+    from cbc_cli.write.forms import new_stats_workbook
 
     wb = new_stats_workbook(ed, unit=unit, period=period, report_date=report_date, values=values)
     path = Path(path)
@@ -48,7 +50,7 @@ def write_grid(path: str | Path, ed: Edition, *, unit: str | None, date_text: An
     from openpyxl import Workbook
     from openpyxl.styles import Alignment
 
-    from .workbook.grid import parse_ref
+    from cbc_cli.model.cells import parse_ref
 
     wb = Workbook()
     ws = wb.active
@@ -114,7 +116,7 @@ def write_xls_grid(path: str | Path, ed: Edition, *, unit: str | None, date_text
     """The notice's grid as an old-Excel .xls (BIFF8), written with xlwt."""
     import xlwt
 
-    from .workbook.grid import parse_ref
+    from cbc_cli.model.cells import parse_ref
 
     book = xlwt.Workbook(encoding="utf-8")
     ws = book.add_sheet("Sheet1")
@@ -187,7 +189,7 @@ def full_values(ed: Edition, level: str = "county", seed: int = 1) -> dict[str, 
 
 def write_selfcheck_generated(path: str | Path, ed: Edition, *, unit: str | None,
                               scores: Mapping[int, Any], period: str | None = None) -> Path:
-    from .workbook.write import new_selfcheck_workbook
+    from cbc_cli.write.forms import new_selfcheck_workbook
 
     path = Path(path)
     new_selfcheck_workbook(ed, unit=unit, period=period, scores=scores).save(path)

@@ -1,0 +1,1 @@
+"""Many files: finding them, reading them in isolated workers, and caching the results."""

@@ -1,0 +1,1 @@
+"""Located raw values -> typed values and findings: one file at a time, never printing."""

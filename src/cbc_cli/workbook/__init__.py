@@ -1,1 +1,0 @@
-"""The file boundary: guarding, reading and writing workbooks. Nothing else touches files."""
