@@ -49,13 +49,21 @@ def test_json_contract(batch):
     files = {p["path"].rsplit("/", 1)[-1]: p for p in data["files"]}
     assert sorted(files) == ["文登.xlsx", "环翠.xlsx", "荣成.xlsx", "说明.xlsx"]
     for f in files.values():
-        assert set(f) == {"path", "form", "unit", "level", "date", "readable", "valid", "values", "issues"}
+        assert set(f) == {"path", "form", "unit", "level", "date", "readable", "valid", "values", "fields", "issues"}
+        assert set(f["fields"]) == set(f["values"])
+        for code, one in f["fields"].items():
+            assert set(one) == {"value", "cell", "label", "how"} and one["value"] == f["values"][code]
         for i in f["issues"]:
             assert set(i) == {"severity", "code", "field", "cell", "value", "message"}
     hc = files["环翠.xlsx"]
     assert (hc["unit"], hc["level"], hc["date"], hc["readable"], hc["valid"]) == ("环翠区总工会", "county", "2020-05-28", True, True)
     assert len(hc["values"]) == 24 and hc["values"]["city_fund"] is None
+    # how each value was found: a generated form by its identity; a hand-typed one by its labels
+    assert hc["fields"]["workers_total"] == {"value": hc["values"]["workers_total"], "cell": "统计表!B5",
+                                             "label": "统计表!A5", "how": "identity"}
     rc = files["荣成.xlsx"]
+    assert rc["fields"]["workers_chem"] == {"value": rc["values"]["workers_chem"], "cell": "Sheet1!D5",
+                                            "label": "Sheet1!C5", "how": "grid"}
     assert not rc["valid"]
     assert {(i["cell"], i["code"]) for i in rc["issues"]} == {("Sheet1!D5", "sub-exceeds-total"), ("Sheet1!B9", "not-a-number")}
     bad = next(i for i in rc["issues"] if i["code"] == "not-a-number")

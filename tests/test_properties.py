@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from cbc_cli.model.edition import get_edition
 from cbc_cli.judge.values import parse_number, parse_score
-from cbc_cli.read.locate import _lookup, _stats_index, norm_label
+from cbc_cli.read.words import norm_label, words_of
 
 ED = get_edition("2020")
 FULLWIDTH = str.maketrans("0123456789,", "０１２３４５６７８９，")
@@ -54,7 +54,7 @@ def test_any_text_either_parses_or_says_why(text):
 
 @given(st.integers(0, 20), st.integers(0, 12))
 def test_scores_in_range_only(score, maximum):
-    p = parse_score(f"{score}分", item=6, maximum=maximum)
+    p = parse_score(f"{score}分", item=6, maximum=maximum, unit="分")
     assert p.ok == (score <= maximum)
     if p.ok:
         assert p.value == score
@@ -78,7 +78,7 @@ def _mangle(label: str, data) -> str:
 @given(st.sampled_from(ED.stats.fields), st.data())
 def test_a_mangled_label_still_finds_its_field(field, data):
     text = _mangle(field.label, data)
-    codes = _lookup(_stats_index(ED), text)
+    codes = words_of(ED).label_codes(text)
     assert codes is not None and field.code in codes
     if field.code not in ("city_awarded_chem", "county_awarded_chem"):
         assert codes == (field.code,)

@@ -14,7 +14,7 @@ from ..model.edition import Edition
 from ..model.findings import Issue, finding, rule_finding, shown
 from ..model.results import FileResult, ItemScore, ScoreResult
 from ..read.locate import Located
-from .values import parse_number, parse_score
+from .values import parse_number, parse_score, vocabulary
 
 
 def judge_selfcheck(located: Located, ed: Edition, *, roster: Roster, path: Path) -> ScoreResult:
@@ -30,21 +30,27 @@ def judge_selfcheck(located: Located, ed: Edition, *, roster: Roster, path: Path
         cell = located.unit.where if located.unit else None
         res.issues.append(finding("unit-missing", "selfcheck", cell=cell))
     drills: int | None = None
+    vocab = vocabulary(ed)
     drill_item = next((i for i in sc.items if i.drills), None)
     if located.drills is not None and located.drills.raw not in (None, "") and drill_item is not None:
-        p = parse_number(located.drills.raw, label=drill_item.drills_label or "", unit=drill_item.drills_unit,
-                         money=False)
+        p = parse_number(located.drills.raw, label=drill_item.drills_label or "", unit=drill_item.drills_unit or "",
+                         money=False, vocab=vocab)
         if p.ok:
             drills = p.value
         else:
             res.issues.append(p.finding(cell=located.drills.where, value=located.drills.raw))
     for item in sc.items:
         rc = located.items.get(item.no)
+        problem = located.item_problems.get(item.no)
+        if problem is not None:  # the layout could not tell where its score is: never guess
+            res.items.append(ItemScore(item.no, item.section, None, item.max))
+            res.issues.append(problem)
+            continue
         if rc is None:
             res.items.append(ItemScore(item.no, item.section, None, item.max))
             res.issues.append(finding("item-not-found", item=item.no, text=item.text[:16], attachment=sc.attachment))
             continue
-        p = parse_score(rc.raw, item=item.no, maximum=item.max)
+        p = parse_score(rc.raw, item=item.no, maximum=item.max, unit=sc.score_unit, vocab=vocab)
         score = p.value if p.ok else None
         if not p.ok:
             res.raw[item.no] = rc.raw
@@ -61,7 +67,7 @@ def judge_selfcheck(located: Located, ed: Edition, *, roster: Roster, path: Path
         res.items.append(ItemScore(item.no, item.section, score, item.max, rc.where))
     if located.total is not None and located.total.raw not in (None, ""):
         res.written_total = located.total.raw
-        p = parse_number(located.total.raw, label=sc.total_label, unit=sc.score_unit, money=True)
+        p = parse_number(located.total.raw, label=sc.total_label, unit=sc.score_unit, money=True, vocab=vocab)
         total = res.total
         if p.ok and p.value is not None and total is not None and p.value != total:
             res.issues.append(finding("total-mismatch", cell=located.total.where, value=located.total.raw,

@@ -16,7 +16,7 @@ from ..model.findings import finding, shown
 from ..model.results import FileResult
 from ..read.locate import Located
 from .rules import apply_rules
-from .values import fmt_number, parse_date, parse_number
+from .values import fmt_number, parse_date, parse_number, vocabulary
 
 
 def judge_stats(located: Located, ed: Edition, *, roster: Roster, level: Level | None = None,
@@ -25,7 +25,9 @@ def judge_stats(located: Located, ed: Edition, *, roster: Roster, level: Level |
     stats = ed.stats
     result = FileResult(path or Path("?"), edition=ed.id, by_identity=located.by_identity,
                         period=located.identity.get("period") or None)
+    result.sources = {code: (src.label, src.how) for code, src in located.sources.items()}
     issues = result.issues
+    vocab = vocabulary(ed)
 
     # who: the unit and its level
     unit_cell = located.unit.where if located.unit else None
@@ -66,6 +68,12 @@ def judge_stats(located: Located, ed: Edition, *, roster: Roster, level: Level |
     broken: set[str] = set()
     for f in stats.fields:
         rc = located.fields.get(f.code)
+        problem = located.problems.get(f.code)
+        if problem is not None:  # the layout could not tell where its value is: never guess
+            values[f.code] = None
+            broken.add(f.code)
+            issues.append(problem)
+            continue
         if rc is None:
             values[f.code] = None
             if lv in f.levels:
@@ -80,7 +88,7 @@ def judge_stats(located: Located, ed: Edition, *, roster: Roster, level: Level |
             values[f.code] = None
             issues.append(finding("formula-no-value", field=f.code, cell=rc.where, label=f.label))
             continue
-        p = parse_number(raw, label=f.label, unit=f.unit, money=f.is_money)
+        p = parse_number(raw, label=f.label, unit=f.unit, money=f.is_money, vocab=vocab)
         if not p.ok:
             broken.add(f.code)
             values[f.code] = None

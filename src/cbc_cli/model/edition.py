@@ -13,6 +13,7 @@ import tomllib
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema, create_model, model_validator
@@ -109,6 +110,36 @@ class Indicator(_Strict):
     denominator: str
 
 
+class Reading(_Strict):
+    """The words around a form's labels in a hand-typed copy (see [reading] in the edition)."""
+
+    value_headers: tuple[str, ...]
+    unit_headers: tuple[str, ...]
+    item_headers: tuple[str, ...]
+    number_headers: tuple[str, ...]
+    remark_headers: tuple[str, ...]
+    notes: tuple[str, ...]
+    unit_words: tuple[str, ...]
+    unit_synonyms: dict[str, tuple[str, ...]] = {}
+    yuan: str | None = None
+    yuan_per_unit: int = Field(default=10_000, gt=0)
+    not_applicable: tuple[str, ...]
+    total_words: tuple[str, ...]
+    unit_endings: tuple[str, ...]
+
+
+class StatsReading(_Strict):
+    unit_keys: tuple[str, ...] = Field(min_length=1)
+    date_keys: tuple[str, ...] = Field(min_length=1)
+
+
+class SelfcheckReading(_Strict):
+    unit_keys: tuple[str, ...] = Field(min_length=1)
+    score_headers: tuple[str, ...] = Field(min_length=1)
+    max_headers: tuple[str, ...] = ()
+    total_labels: tuple[str, ...] = ()
+
+
 class StatsForm(_Strict):
     sheet: str
     attachment: str
@@ -123,6 +154,7 @@ class StatsForm(_Strict):
     date_cell: str = Field(pattern=_CELL)
     note_row: int
     column_widths: tuple[float, ...]
+    reading: StatsReading
     fields: tuple[StatsField, ...] = Field(min_length=1)
     aggregation: dict[Level, Aggregation] = {}
     indicators: tuple[Indicator, ...] = ()
@@ -178,7 +210,7 @@ class Item(_Strict):
     text: str = Field(min_length=1)
     parts: tuple[Part, ...] = Field(min_length=1)
     drills_label: str | None = None
-    drills_unit: str = "次"
+    drills_unit: str | None = None
     drills: tuple[DrillStep, ...] = ()
 
     @model_validator(mode="after")
@@ -212,12 +244,13 @@ class SelfcheckForm(_Strict):
     unit_label: str
     columns: tuple[str, str, str]
     total_label: str
-    score_unit: str = "分"
+    score_unit: str
     title_row: int
     unit_cell: str = Field(pattern=_CELL)
     header_row: int
     first_item_row: int
     column_widths: tuple[float, ...]
+    reading: SelfcheckReading
     sections: tuple[Section, ...] = Field(min_length=1)
     items: tuple[Item, ...] = Field(min_length=1)
     max: int | None = None  # optional declared total; checked against the items when given
@@ -271,6 +304,7 @@ class EditionInfo(_Strict):
 
 class Edition(_Strict):
     edition: EditionInfo
+    reading: Reading
     stats: StatsForm
     selfcheck: SelfcheckForm
     crossform: tuple[CrossFormRule, ...] = ()
@@ -289,6 +323,13 @@ class Edition(_Strict):
     @property
     def id(self) -> str:
         return self.edition.id
+
+    def derived(self, key: str, build: Callable[[Edition], Any]) -> Any:
+        """Something worked out from this edition once (a label index, a vocabulary), kept with it."""
+        store = self.__dict__.setdefault("_derived", {})
+        if key not in store:
+            store[key] = build(self)
+        return store[key]
 
 
 def _unique(what: str, values: list[Any]) -> None:

@@ -44,6 +44,7 @@ class FileResult(HasIssues):
     by_identity: bool = False
     values: dict[str, int | Decimal | None] = field(default_factory=dict)
     cells: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, tuple[str | None, str]] = field(default_factory=dict)  # code -> (label cell, how found)
     raw: dict[str, Any] = field(default_factory=dict)     # what was typed where it could not be read
     issues: list[Issue] = field(default_factory=list)
     mtime: float = 0.0
@@ -62,8 +63,15 @@ class FileResult(HasIssues):
             "readable": self.readable,
             "valid": self.valid,
             "values": {k: json_number(self.values.get(k)) for k in self._field_codes()},
+            "fields": {k: self.field_json(k) for k in self._field_codes()},
             "issues": [i.as_json() for i in self.issues],
         }
+
+    def field_json(self, code: str) -> dict[str, Any]:
+        """One field as read: its value, the cell it came from, the label it was found by, and how."""
+        label, how = self.sources.get(code, (None, None))
+        return {"value": json_number(self.values.get(code)), "cell": self.cells.get(code), "label": label,
+                "how": how}
 
     def to_record(self) -> dict[str, Any]:
         """Everything but the path and file time, as JSON data (what the result cache keeps)."""
@@ -72,6 +80,7 @@ class FileResult(HasIssues):
             "listed": self.listed, "level": self.level, "date": self.date.isoformat() if self.date else None,
             "period": self.period, "readable": self.readable, "by_identity": self.by_identity,
             "values": {k: _number_out(v) for k, v in self.values.items()}, "cells": self.cells,
+            "sources": {k: list(v) for k, v in self.sources.items()},
             "raw": {k: _raw_out(v) for k, v in self.raw.items()}, "issues": [i.to_dict() for i in self.issues],
         }
 
@@ -81,7 +90,8 @@ class FileResult(HasIssues):
             path, form=d["form"], edition=d["edition"], unit=d["unit"], unit_written=d["unit_written"],
             listed=d["listed"], level=d["level"], date=date.fromisoformat(d["date"]) if d["date"] else None,
             period=d["period"], readable=d["readable"], by_identity=d["by_identity"],
-            values={k: _number_in(v) for k, v in d["values"].items()}, cells=d["cells"], raw=d["raw"],
+            values={k: _number_in(v) for k, v in d["values"].items()}, cells=d["cells"],
+            sources={k: (v[0], v[1]) for k, v in d.get("sources", {}).items()}, raw=d["raw"],
             issues=[Issue.from_dict(i) for i in d["issues"]], mtime=mtime)
 
 

@@ -1,26 +1,29 @@
-"""Grid + form definition -> raw field values with their cells.
+"""Grid + form definition -> raw field values with their cells, and how each was found.
 
 A workbook made by `cbc new-form` is read exactly, from its identity sheet. Anything else is
-read by its labels: each label's cell is found (after normalising line breaks, spaces, quotes,
-brackets and numbering), and the value is the first thing to its right, or below it. Labels
-that appear twice (其中奖励化工行业职工人数) are told apart by their parent label nearby.
+read by its labels through the layout model (layout.py for the 统计表; the self-check by its
+item texts and its 得分 column). Each located value remembers the label it was found by and
+how (identity, grid, header, inline), so that a user can be shown how the file was understood.
+Where the layout cannot be told, the field gets a finding instead of a value.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..model.cells import ref
+from ..model.findings import Issue, finding
 from .grid import Book, Sheet
+from .layout import Grid, read_layout
+from .words import Kind, norm_label, words_of
 
 if TYPE_CHECKING:
     from ..model.edition import Edition
 
 IDENTITY_SHEET = "_cbc"
+HOW_IDENTITY = "identity"
 
 
 class RawCell(NamedTuple):  # a tuple: some thirty are made for every return
@@ -33,6 +36,13 @@ class RawCell(NamedTuple):  # a tuple: some thirty are made for every return
         return f"{self.sheet}!{self.cell}"
 
 
+class Source(NamedTuple):
+    """How a value was found: by which label cell, and how (identity, grid, header, inline)."""
+
+    label: str | None
+    how: str
+
+
 @dataclass
 class Located:
     form: str                                   # "stats" | "selfcheck"
@@ -40,7 +50,10 @@ class Located:
     by_identity: bool = False
     identity: dict[str, str] = field(default_factory=dict)
     fields: dict[str, RawCell] = field(default_factory=dict)   # stats: field code -> cell
+    sources: dict[str, Source] = field(default_factory=dict)   # stats: field code -> how found
+    problems: dict[str, Issue] = field(default_factory=dict)   # a field whose place cannot be told
     items: dict[int, RawCell] = field(default_factory=dict)    # selfcheck: item no -> score cell
+    item_problems: dict[int, Issue] = field(default_factory=dict)
     unit: RawCell | None = None
     date: RawCell | None = None
     total: RawCell | None = None                # selfcheck: a total written on the sheet
@@ -49,67 +62,6 @@ class Located:
 
 class FormNotFound(Exception):
     """No sheet of the workbook looks like the form."""
-
-
-# --- label normalisation ---------------------------------------------------------------------
-
-_QUOTES = dict.fromkeys(map(ord, "“”\"'‘’「」『』〝〞＂"), None)
-_NUMBERING = re.compile(r"^(\d{1,2}|[一二三四五六七八九十]{1,3})[.、)．,]|^\((\d{1,2}|[一二三四五六七八九十]{1,3})\)")
-_SPACES = re.compile(r"\s+")
-_INLINE = re.compile(r"^(.+?)[:：](.+)$", re.S)  # '参与职工人数：120'
-_UNIT_SUFFIX = re.compile(r"\((个|人|次|项|万元|元|人次|家)\)$")
-
-
-@lru_cache(maxsize=8192)  # the same labels come back in every return of a batch
-def norm_label(text: str) -> str:
-    """What a label says, whatever way it was typed: '组织开展"查保促"工作\\n企事业单位数：' ->
-    '组织开展查保促工作企事业单位数'."""
-    t = text
-    for _ in range(4):  # to a fixed point: '1.2.参与职工人数：' loses both numbers and the colon
-        before = t
-        t = unicodedata.normalize("NFKC", t).translate(_QUOTES)
-        t = _SPACES.sub("", t).rstrip(":：*＊")
-        t = _NUMBERING.sub("", t)
-        t = unicodedata.normalize("NFC", t)  # removing spaces can leave combining marks to compose
-        if t == before:
-            break
-    return t
-
-
-def _label_keys(label: str) -> list[str]:
-    key = norm_label(label)
-    keys = [key]
-    stripped = _UNIT_SUFFIX.sub("", key)
-    if stripped != key:
-        keys.append(stripped)
-    return keys
-
-
-_INDEXES: dict[int, tuple[Edition, dict[str, tuple[str, ...]]]] = {}
-
-
-def _stats_index(ed: Edition) -> dict[str, tuple[str, ...]]:
-    """Normalised label -> field codes, built once per edition object."""
-    cached = _INDEXES.get(id(ed))
-    if cached is not None and cached[0] is ed:
-        return cached[1]
-    index: dict[str, list[str]] = {}
-    for f in ed.stats.fields:
-        for key in _label_keys(f.label):
-            index.setdefault(key, []).append(f.code)
-    frozen = {k: tuple(v) for k, v in index.items()}
-    _INDEXES[id(ed)] = (ed, frozen)
-    return frozen
-
-
-def _lookup(index: dict[str, tuple[str, ...]], text: str) -> tuple[str, ...] | None:
-    key = norm_label(text)
-    found = index.get(key)
-    if found is None:
-        bare = _UNIT_SUFFIX.sub("", key)
-        if bare != key:
-            found = index.get(bare)
-    return found
 
 
 # --- identity --------------------------------------------------------------------------------
@@ -147,10 +99,10 @@ def locate_stats(book: Book, ed: Edition) -> Located:
         if sheet.name == IDENTITY_SHEET:
             continue
         found = _by_labels(sheet, ed)
-        score = len(found.fields) + (2 if sheet.visible else 0)
+        score = len(found.fields) + len(found.problems) + (2 if sheet.visible else 0)
         if best is None or score > best[0]:
             best = (score, found)
-    if best is None or len(best[1].fields) < 3:
+    if best is None or len(best[1].fields) + len(best[1].problems) < 3:
         raise FormNotFound(ed.stats.title)
     best[1].identity = ident
     return best[1]
@@ -161,6 +113,7 @@ def _from_identity(sheet: Sheet, ident: dict[str, str], ed: Edition) -> Located:
     for f in ed.stats.fields:
         cell = ident.get(f"field:{f.code}", f.value_cell)
         loc.fields[f.code] = RawCell(sheet.name, cell, sheet.at(cell))
+        loc.sources[f.code] = Source(f"{sheet.name}!{f.label_cell}", HOW_IDENTITY)
     unit_cell = ident.get("unit_cell", ed.stats.unit_cell)
     date_cell = ident.get("date_cell", ed.stats.date_cell)
     loc.unit = RawCell(sheet.name, unit_cell, sheet.at(unit_cell))
@@ -168,146 +121,38 @@ def _from_identity(sheet: Sheet, ident: dict[str, str], ed: Edition) -> Located:
     return loc
 
 
-_UNIT_HEAD = re.compile(r"^填报单位\s*(?:[(（]\s*[章盖印公]*\s*章?\s*[)）])?\s*[:：]?\s*(.*?)\s*(填报日期.*)?$", re.S)
-_DATE_HEAD = re.compile(r"^填报日期\s*[:：]?\s*(.*)$", re.S)
-
-
-@dataclass
-class _Hit:
-    row: int
-    col: int
-    codes: tuple[str, ...]
-    inline: Any = None        # the value, when written in the label's own cell ('参与职工人数：120')
-    code: str | None = None
+def _parents(ed: Edition) -> dict[str, str | None]:
+    return {f.code: f.parent for f in ed.stats.fields}
 
 
 def _by_labels(sheet: Sheet, ed: Edition) -> Located:
-    index = _stats_index(ed)
-    hits: list[_Hit] = []
-    unit_at: tuple[int, int, str] | None = None
-    date_at: tuple[int, int, str] | None = None
-    for r, row in enumerate(sheet.rows):
-        for c, value in enumerate(row):
-            if not isinstance(value, str) or not value:
-                continue
-            codes = _lookup(index, value)
-            if codes:
-                hits.append(_Hit(r, c, codes))
-                continue
-            text = unicodedata.normalize("NFKC", value).strip()
-            if text.startswith("填报单位"):
-                unit_at = (r, c, text)
-                if "填报日期" in text:
-                    date_at = (r, c, text[text.index("填报日期"):])
-                continue
-            if text.startswith("填报日期"):
-                date_at = (r, c, text)
-                continue
-            m = _INLINE.match(text)
-            if m:
-                codes = _lookup(index, m.group(1))
-                if codes:
-                    hits.append(_Hit(r, c, codes, inline=m.group(2).strip()))
-    _resolve_twins(hits, ed)
-    label_cells = {(h.row, h.col) for h in hits}
-    if unit_at:
-        label_cells.add(unit_at[:2])
-    if date_at:
-        label_cells.add(date_at[:2])
+    layout = read_layout(sheet, words_of(ed), ed.derived("parents", _parents))
     loc = Located("stats", sheet.name)
-    for h in hits:
-        if h.code is None or h.code in loc.fields:
+    for code, p in layout.placed.items():
+        label = ref(p.label.row, p.label.col)
+        loc.sources[code] = Source(f"{sheet.name}!{label}", p.how)
+        if p.problem is not None:  # at the cell it is about, else at the field's label
+            loc.problems[code] = _at(p.problem, sheet.name, p.problem.cell or label)
             continue
-        if h.inline is not None:
-            loc.fields[h.code] = RawCell(sheet.name, ref(h.row, h.col), h.inline)
-        else:
-            r, c = _value_beside(sheet, h.row, h.col, label_cells)
-            loc.fields[h.code] = RawCell(sheet.name, ref(r, c), sheet.value(r, c))
-    if unit_at:
-        loc.unit = _header_value(sheet, unit_at, label_cells, _UNIT_HEAD)
-    if date_at:
-        loc.date = _header_value(sheet, date_at, label_cells, _DATE_HEAD, join=True)
+        loc.fields[code] = RawCell(sheet.name, ref(p.row, p.col), p.raw)  # type: ignore[arg-type]
+    if layout.unit is not None:
+        r, c, v = layout.unit
+        loc.unit = RawCell(sheet.name, ref(r, c), v)
+    if layout.date is not None:
+        r, c, v = layout.date
+        loc.date = RawCell(sheet.name, ref(r, c), v)
     return loc
 
 
-def _resolve_twins(hits: list[_Hit], ed: Edition) -> None:
-    """Give each hit its field; a label shared by several fields goes to the field whose
-    parent label is the nearest one before it (same row to the left, or rows above)."""
-    parents = {f.code: f.parent for f in ed.stats.fields}
-    order = sorted(range(len(hits)), key=lambda i: (hits[i].row, hits[i].col))
-    seen_count: dict[tuple[str, ...], int] = {}
-    for pos, i in enumerate(order):
-        h = hits[i]
-        if len(h.codes) == 1:
-            h.code = h.codes[0]
-            continue
-        wanted = {parents.get(code): code for code in h.codes if parents.get(code)}
-        for j in reversed(order[:pos]):
-            prev = hits[j]
-            if prev.code in wanted:
-                h.code = wanted[prev.code]
-                break
-        if h.code is None:  # no parent before it: take the twins in the order of the form
-            k = seen_count.get(h.codes, 0)
-            h.code = h.codes[min(k, len(h.codes) - 1)]
-        seen_count[h.codes] = seen_count.get(h.codes, 0) + 1
+def _at(issue: Issue, sheet: str, cell: str) -> Issue:
+    """The finding placed on its sheet ('D5' -> '统计表!D5')."""
+    from dataclasses import replace
+
+    return replace(issue, cell=f"{sheet}!{cell}")
 
 
-def _empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _value_beside(sheet: Sheet, r: int, c: int, labels: set[tuple[int, int]]) -> tuple[int, int]:
-    """Where a label's value is: the first non-empty cell to its right (stopping at another
-    label), else the cell below it; an empty value is reported at the cell right of the label."""
-    start = sheet.merge_end(r, c) + 1
-    row = sheet.rows[r] if r < len(sheet.rows) else []
-    for cc in range(start, len(row)):
-        if (r, cc) in labels:
-            break
-        if not _empty(row[cc]):
-            return r, cc
-    else:
-        below = sheet.value(r + 1, c)
-        if not _empty(below) and (r + 1, c) not in labels:
-            return r + 1, c
-        return r, start
-    # the next thing to the right is another label: a value may still sit below (a header
-    # row of labels over a row of values)
-    below = sheet.value(r + 1, c)
-    if not _empty(below) and (r + 1, c) not in labels:
-        return r + 1, c
-    return r, start
-
-
-def _header_value(sheet: Sheet, at: tuple[int, int, str], labels: set[tuple[int, int]],
-                  pattern: re.Pattern[str], join: bool = False) -> RawCell:
-    r, c, text = at
-    m = pattern.match(text)
-    inline = m.group(1).strip() if m else ""
-    if inline:
-        return RawCell(sheet.name, ref(r, c), inline)
-    row = sheet.rows[r]
-    parts: list[str] = []
-    first: int | None = None
-    for cc in range(sheet.merge_end(r, c) + 1, len(row)):
-        v = row[cc]
-        if (r, cc) in labels:
-            break
-        if _empty(v):
-            continue
-        if not join:
-            return RawCell(sheet.name, ref(r, cc), v)
-        if not isinstance(v, str):          # a real date (or number) cell
-            return RawCell(sheet.name, ref(r, cc), v)
-        first = cc if first is None else first
-        parts.append(v.strip())
-    if parts and first is not None:
-        return RawCell(sheet.name, ref(r, first), "".join(parts))
-    return RawCell(sheet.name, ref(r, sheet.merge_end(r, c) + 1), None)
-
-
-__all__ = ["FormNotFound", "Located", "RawCell", "locate_selfcheck", "locate_stats", "norm_label", "read_identity"]
+__all__ = ["FormNotFound", "Located", "RawCell", "Source", "locate_selfcheck", "locate_stats", "norm_label",
+           "read_identity"]
 
 
 # --- the self-check ----------------------------------------------------------------------------
@@ -317,7 +162,7 @@ _PREFIX = 8  # characters of an item's text that identify it, after its number
 
 
 def _item_keys(ed: Edition) -> dict[int, str]:
-    return {i.no: norm_label(i.text)[:_PREFIX] for i in ed.selfcheck.items}
+    return {i.no: norm_label(i.text) for i in ed.selfcheck.items}
 
 
 def locate_selfcheck(book: Book, ed: Edition) -> Located:
@@ -341,9 +186,9 @@ def locate_selfcheck(book: Book, ed: Edition) -> Located:
         if sheet.name == IDENTITY_SHEET:
             continue
         found = _selfcheck_by_text(sheet, ed)
-        if best is None or len(found.items) > len(best.items):
+        if best is None or len(found.items) + len(found.item_problems) > len(best.items) + len(best.item_problems):
             best = found
-    if best is None or len(best.items) < max(3, len(ed.selfcheck.items) // 2):
+    if best is None or len(best.items) + len(best.item_problems) < max(3, len(ed.selfcheck.items) // 2):
         raise FormNotFound(ed.selfcheck.title)
     best.identity = ident
     return best
@@ -357,59 +202,142 @@ def _selfcheck_identity_fits(sheet: Sheet, ed: Edition) -> bool:
     return True
 
 
+def _item_of(text: str, keys: dict[int, str], by_prefix: dict[str, int]) -> int | None:
+    """The item a cell's text starts: its number and the start of its text, or the start alone."""
+    key = norm_label(text)
+    m = _ITEM_NO.match(text)
+    no = int(m.group(1)) if m else None
+    if no in keys:
+        want = keys[no]
+        if key[:_PREFIX] == want[:_PREFIX] or (len(key) >= 2 and want.startswith(key)):
+            return no
+    return by_prefix.get(key[:_PREFIX]) if len(key) >= _PREFIX else None
+
+
 def _selfcheck_by_text(sheet: Sheet, ed: Edition) -> Located:
+    sc = ed.selfcheck
+    rd = sc.reading
+    words = words_of(ed)
     keys = _item_keys(ed)
-    by_key = {v: k for k, v in keys.items()}
+    by_prefix = {v[:_PREFIX]: k for k, v in keys.items()}
+    score_heads = {norm_label(w) for w in rd.score_headers}
+    max_heads = {norm_label(w) for w in rd.max_headers}
+    other_heads = {norm_label(w) for w in (*ed.reading.remark_headers, *ed.reading.number_headers)} | max_heads
+    totals = {norm_label(w) for w in (*rd.total_labels, sc.total_label)}
+    unit_keys = tuple(norm_label(k) for k in rd.unit_keys)
+    title = norm_label(sc.title)
+    drill_item = next((i for i in sc.items if i.drills_label), None)
+    drills_key = norm_label(drill_item.drills_label) if drill_item and drill_item.drills_label else None
+
     loc = Located("selfcheck", sheet.name)
-    score_col: int | None = None
+    g = Grid(sheet, words)
+    score_cols: list[int] = []
+    not_score: set[int] = set()
     total_at: tuple[int, int] | None = None
     drills_at: tuple[int, int, str] | None = None
     unit_at: tuple[int, int, str] | None = None
     hits: dict[int, tuple[int, int]] = {}
-    item4 = next((i for i in ed.selfcheck.items if i.drills_label), None)
-    drills_key = norm_label(item4.drills_label) if item4 and item4.drills_label else None
     for r, row in enumerate(sheet.rows):
         for c, value in enumerate(row):
             if not isinstance(value, str) or not value.strip():
                 continue
-            text = unicodedata.normalize("NFKC", value).strip()
-            key = norm_label(text)
-            if key == "得分" and score_col is None:
-                score_col = c
+            key = norm_label(value)
+            if key in score_heads:
+                score_cols.append(c)
                 continue
-            if key in ("总得分", "总分", "合计", "合计得分"):
-                total_at = (r, c)
+            if key in other_heads:
+                not_score.add(c)
                 continue
-            if text.startswith("企业工会") and "自查表" not in text:  # not the title
-                unit_at = (r, c, text)
+            if key in totals:
+                total_at = total_at or (r, c)
+                continue
+            if key.startswith(unit_keys) and not (key in title or title in key):
+                unit_at = unit_at or (r, c, value)
                 continue
             if drills_key and key.startswith(drills_key):
-                drills_at = (r, c, text)
+                drills_at = (r, c, value)
                 continue
-            m = _ITEM_NO.match(text)
-            no = int(m.group(1)) if m else None
-            prefix = key[:_PREFIX]
-            if no in keys and keys[no] == prefix:
+            no = _item_of(value, keys, by_prefix)
+            if no is not None:
                 hits.setdefault(no, (r, c))
-            elif prefix in by_key:
-                hits.setdefault(by_key[prefix], (r, c))
-    labels = set(hits.values())
+    if not hits:
+        return loc
+    text_col = min(c for _, c in hits.values())
+    rows = sorted(r for r, _ in hits.values())
+    col, unclear = _score_column(g, hits, score_cols, not_score, text_col)
+    bounds = rows[1:] + [total_at[0] if total_at else rows[-1] + 2]
+    next_row = dict(zip(rows, bounds))
     for no, (r, c) in sorted(hits.items()):
-        if score_col is not None and score_col > c:
-            loc.items[no] = RawCell(sheet.name, ref(r, score_col), sheet.value(r, score_col))
-        else:
-            rr, cc = _value_beside(sheet, r, c, labels)
-            if rr != r:  # a score is on the item's own row, never below it
-                rr, cc = r, sheet.merge_end(r, c) + 1
-            loc.items[no] = RawCell(sheet.name, ref(rr, cc), sheet.value(rr, cc))
+        if unclear:
+            loc.item_problems[no] = finding("layout-unclear", "score-columns", item=no, cell=f"{sheet.name}!{ref(r, c)}",
+                                            cells="、".join(ref(r, cc) for cc in unclear[:4]))
+            continue
+        cc = col if col is not None else g.end(r, c)[1] + 1
+        last = min(max(r, next_row.get(r, r + 1) - 1), r + 2)
+        rr = _score_row(g, r, last, cc, c)
+        rr, cc = g.top_left(rr, cc)
+        loc.items[no] = RawCell(sheet.name, ref(rr, cc), sheet.value(rr, cc))
     if total_at:
         r, c = total_at
-        col = score_col if score_col is not None and score_col > c else None
-        if col is None:
-            rr, col = _value_beside(sheet, r, c, labels)
-        loc.total = RawCell(sheet.name, ref(r, col), sheet.value(r, col))
+        cc = col if col is not None and col > c else g.end(r, c)[1] + 1
+        rr, cc = g.top_left(r, cc)
+        loc.total = RawCell(sheet.name, ref(rr, cc), sheet.value(rr, cc))
     if unit_at:
-        loc.unit = _header_value(sheet, unit_at, labels, re.compile(r"^企业工会\s*[:：]?\s*(.*)$", re.S))
+        loc.unit = _header_entry(g, unit_at, unit_keys)
     if drills_at:
-        loc.drills = _header_value(sheet, drills_at, labels, re.compile(r"^[^:：]*[:：]\s*(.*)$", re.S))
+        loc.drills = _header_entry(g, drills_at, (drills_key,) if drills_key else ())
     return loc
+
+
+def _score_column(g: Grid, hits: dict[int, tuple[int, int]], headed: list[int], not_score: set[int],
+                  text_col: int) -> tuple[int | None, list[int]]:
+    """The column of the scores: the one headed 得分 (nearest right of the item texts); else the
+    one column right of the texts holding figures in the item rows (two such columns with no
+    header: cannot tell); else None (the cell right of each item's text)."""
+    right = sorted(c for c in headed if c > text_col)
+    if right:
+        return right[0], []
+    candidates = []
+    for c in range(text_col + 1, g.width):
+        if c in not_score or any(g.end(r, text_col)[1] >= c for r, _ in hits.values()):
+            continue
+        kinds = [g.kind(r, c).kind for r, _ in hits.values()]
+        figures = sum(k in (Kind.NUMBER, Kind.NOT_APPLICABLE) for k in kinds)
+        if figures and sum(k is Kind.TEXT for k in kinds) <= max(1, figures // 3):
+            candidates.append(c)
+    if len(candidates) == 1:
+        return candidates[0], []
+    if len(candidates) > 1:
+        return None, candidates
+    return None, []
+
+
+def _score_row(g: Grid, first: int, last: int, col: int, text_col: int) -> int:
+    """An item's text may run over two rows: its score is on whichever of them holds one."""
+    filled = []
+    for r in range(first, last + 1):
+        if r > first and g.kind(r, text_col).kind not in (Kind.TEXT, Kind.EMPTY):
+            break
+        if g.kind(r, col).kind is not Kind.EMPTY:
+            filled.append(g.top_left(r, col)[0])
+    filled = sorted(set(filled))
+    return filled[0] if len(filled) == 1 else first
+
+
+def _header_entry(g: Grid, at: tuple[int, int, str], keys: tuple[str, ...]) -> RawCell:
+    """企业工会：… — in the label's own cell, or the next filled cell to its right."""
+    from .words import _after_key
+
+    r, c, text = at
+    key = next((k for k in keys if norm_label(text).startswith(k)), "")
+    inline = _after_key(text, key) if key else ""
+    name = g.sheet.name
+    if inline:
+        return RawCell(name, ref(r, c), inline)
+    for cc in range(g.end(r, c)[1] + 1, g.width):
+        if g.top_left(r, cc) != (r, cc):
+            continue
+        v = g.sheet.value(r, cc)
+        if v is not None and not (isinstance(v, str) and not v.strip()):
+            return RawCell(name, ref(r, cc), v)
+    return RawCell(name, ref(r, g.end(r, c)[1] + 1), None)
