@@ -195,6 +195,7 @@ def validate_cmd(
     recursive: RecursiveOpt = False,
     fmt: FormatOpt = "table",
     errors_only: Annotated[bool, typer.Option("--errors-only", help="只显示错误，不显示提醒。")] = False,
+    explain: Annotated[bool, typer.Option("--explain", help="逐栏显示读取位置：每个栏目的数从哪个单元格读到、靠哪个栏目找到、怎样找到。")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="把提醒也当作错误（影响退出码）。")] = False,
     level: LevelOpt = None,
     annotate: Annotated[Optional[Path], typer.Option("--annotate", help="为有问题的报表各生成一份标注件（问题单元格标红并加批注），存入此文件夹。", show_default=False)] = None,
@@ -223,7 +224,12 @@ def validate_cmd(
     lv = _level(level)
     results = _guarded(debug, lambda: _validate_all(paths, recursive, roster, lv, edition, annotate,
                                                     cache=not no_cache, previous=previous))
-    show_validation(results, fmt, errors_only=errors_only)
+    if explain:
+        from .model.edition import get_edition
+
+        show_validation(results, fmt, errors_only=errors_only, explain=get_edition(edition))
+    else:
+        show_validation(results, fmt, errors_only=errors_only)
     failed = any(not r.valid or (strict and r.warnings) for r in results)
     raise typer.Exit(1 if failed else 0)
 

@@ -117,10 +117,19 @@ def _short(path: Path, limit: int = 40) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
-def show_validation(results: list, fmt: str, *, errors_only: bool = False) -> None:
+# how a value was found, in the clerk's words (cbc validate --explain)
+HOW_NAMES = {"identity": "cbc 生成的表，按表内标识", "grid": "栏目旁的数值列", "header": "栏目下方一行",
+             "inline": "与栏目同在一格"}
+
+
+def show_validation(results: list, fmt: str, *, errors_only: bool = False, explain: Any = None) -> None:
     if fmt == "json":
         print_json({"version": 1, "files": [r.to_json() for r in results]})
         return
+    if explain is not None:
+        for r in results:
+            if r.readable:
+                console.print(_explain_table(r, explain))
     if not results:
         console.print("没有找到要检查的工作簿（.xlsx、.xls、.ods 等）。")
         return
@@ -138,6 +147,33 @@ def show_validation(results: list, fmt: str, *, errors_only: bool = False) -> No
             console.print(_issue_table(f"{_short(r.path, 60)}（{r.unit or '未填单位'}）", shown_issues))
     ok = sum(1 for r in results if r.valid)
     console.print(f"共 {len(results)} 个文件：{ok} 个无错误，{len(results) - ok} 个有错误或无法读取。")
+
+
+def _explain_table(r: Any, ed: Edition) -> Any:
+    """How one return was read: for each field, where its value was and by which label."""
+    from .model.numbers import fmt_number
+
+    sheets = {where.split("!")[0] for where in (*r.cells.values(), *r.header.values()) if "!" in where}
+    one_sheet = len(sheets) == 1
+
+    def at(where: str | None) -> str:
+        return _escape((where.split("!", 1)[1] if one_sheet and where and "!" in where else where) or "")
+
+    title = f"{_short(r.path, 60)}：读取位置" + (f"（工作表“{next(iter(sheets))}”）" if one_sheet else "")
+    t = Table(title=_escape(title), title_justify="left")
+    for col in ("序号", "栏目", "读到的", "所在格", "栏目格", "怎样找到"):
+        t.add_column(col, overflow="fold", no_wrap=col in ("序号", "所在格", "栏目格"))
+    keys = ed.stats.reading
+    t.add_row("", _escape(keys.unit_keys[0]), _escape(r.unit_written or ""), at(r.header.get("unit")), "", "")
+    t.add_row("", _escape(keys.date_keys[0]), r.date.isoformat() if r.date else "", at(r.header.get("date")), "", "")
+    problems = {i.field for i in r.issues if i.code in ("layout-unclear", "label-twice", "field-not-found")}
+    for f in ed.stats.fields:
+        label, how = r.sources.get(f.code, (None, None))
+        value = r.values.get(f.code)
+        shown = "[red]未读取[/]" if f.code in problems else ("" if value is None else fmt_number(value))
+        t.add_row(str(f.no), _escape(f.label), shown, at(r.cells.get(f.code)), at(label),
+                  HOW_NAMES.get(how or "", "没有找到"))
+    return t
 
 
 def _issue_table(title: str, issues: list) -> Table:
@@ -220,10 +256,8 @@ def show_summary(summary, written: list[Path], fmt: str) -> None:  # type: ignor
     key.add_column("栏目")
     key.add_column("合计", justify="right")
     fields = summary.edition.stats.by_code
-    for code in ("units_total", "workers_total", "trainings_total", "trained_total", "hazards_found", "hazards_fixed",
-                 "county_fund", "county_paid"):
-        if code in fields:
-            key.add_row(_escape(fields[code].label), fmt_number(summary.totals.get(code)))
+    for code in summary.edition.stats.report.key_fields:
+        key.add_row(_escape(fields[code].label), fmt_number(summary.totals.get(code)))
     for spec in summary.edition.stats.indicators:
         v = summary.indicators().get(spec.code)
         key.add_row(_escape(spec.label), "—" if v is None else f"{v * 100:.1f}%")

@@ -26,6 +26,7 @@ def judge_stats(located: Located, ed: Edition, *, roster: Roster, level: Level |
     result = FileResult(path or Path("?"), edition=ed.id, by_identity=located.by_identity,
                         period=located.identity.get("period") or None)
     result.sources = {code: (src.label, src.how) for code, src in located.sources.items()}
+    result.header = {name: rc.where for name, rc in (("unit", located.unit), ("date", located.date)) if rc}
     issues = result.issues
     vocab = vocabulary(ed)
 

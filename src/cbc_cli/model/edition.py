@@ -140,6 +140,15 @@ class SelfcheckReading(_Strict):
     total_labels: tuple[str, ...] = ()
 
 
+class ReportFields(_Strict):
+    """Which fields the short views show: the terminal's key totals, the HTML report's per-unit
+    columns and its bar chart (found, fixed)."""
+
+    key_fields: tuple[str, ...] = ()
+    unit_columns: tuple[str, ...] = ()
+    chart: tuple[str, ...] = ()
+
+
 class StatsForm(_Strict):
     sheet: str
     attachment: str
@@ -158,6 +167,7 @@ class StatsForm(_Strict):
     fields: tuple[StatsField, ...] = Field(min_length=1)
     aggregation: dict[Level, Aggregation] = {}
     indicators: tuple[Indicator, ...] = ()
+    report: ReportFields = ReportFields()
     rules: tuple[Rule, ...] = ()
 
     @model_validator(mode="after")
@@ -179,6 +189,9 @@ class StatsForm(_Strict):
             for c in agg.field_codes():
                 if c not in codes:
                     raise ValueError(f"汇总方法（{lv}）引用了未知字段 “{c}”")
+        for c in (*self.report.key_fields, *self.report.unit_columns, *self.report.chart):
+            if c not in codes:
+                raise ValueError(f"[stats.report] 引用了未知字段 “{c}”")
         for ind in self.indicators:
             for c in (ind.numerator, ind.denominator):
                 if c not in codes:

@@ -45,6 +45,7 @@ class FileResult(HasIssues):
     values: dict[str, int | Decimal | None] = field(default_factory=dict)
     cells: dict[str, str] = field(default_factory=dict)
     sources: dict[str, tuple[str | None, str]] = field(default_factory=dict)  # code -> (label cell, how found)
+    header: dict[str, str] = field(default_factory=dict)  # "unit" / "date" -> the cell they were read from
     raw: dict[str, Any] = field(default_factory=dict)     # what was typed where it could not be read
     issues: list[Issue] = field(default_factory=list)
     mtime: float = 0.0
@@ -80,7 +81,7 @@ class FileResult(HasIssues):
             "listed": self.listed, "level": self.level, "date": self.date.isoformat() if self.date else None,
             "period": self.period, "readable": self.readable, "by_identity": self.by_identity,
             "values": {k: _number_out(v) for k, v in self.values.items()}, "cells": self.cells,
-            "sources": {k: list(v) for k, v in self.sources.items()},
+            "sources": {k: list(v) for k, v in self.sources.items()}, "header": self.header,
             "raw": {k: _raw_out(v) for k, v in self.raw.items()}, "issues": [i.to_dict() for i in self.issues],
         }
 
@@ -91,7 +92,7 @@ class FileResult(HasIssues):
             listed=d["listed"], level=d["level"], date=date.fromisoformat(d["date"]) if d["date"] else None,
             period=d["period"], readable=d["readable"], by_identity=d["by_identity"],
             values={k: _number_in(v) for k, v in d["values"].items()}, cells=d["cells"],
-            sources={k: (v[0], v[1]) for k, v in d.get("sources", {}).items()}, raw=d["raw"],
+            sources={k: (v[0], v[1]) for k, v in d["sources"].items()}, header=d["header"], raw=d["raw"],
             issues=[Issue.from_dict(i) for i in d["issues"]], mtime=mtime)
 
 
