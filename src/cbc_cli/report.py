@@ -31,9 +31,13 @@ def _number(v: Any) -> str:
     return "" if v is None else fmt_number(v)
 
 
-def chart(summary: Summary) -> dict[str, Any]:
-    """Horizontal bars of hazards found and fixed per counted unit, in SVG coordinates."""
-    rows = [(c.unit, c.result.values.get("hazards_found") or 0, c.result.values.get("hazards_fixed") or 0)
+def chart(summary: Summary) -> dict[str, Any] | None:
+    """Horizontal bars of the edition's two chart fields (found, fixed) per counted unit, in SVG
+    coordinates; None when the edition names no chart."""
+    if len(summary.edition.stats.report.chart) != 2:
+        return None
+    first, second = summary.edition.stats.report.chart
+    rows = [(c.unit, c.result.values.get(first) or 0, c.result.values.get(second) or 0)
             for c in summary.counted]
     top = max([max(f, x) for _, f, x in rows] + [1])
     bars = []
@@ -70,12 +74,12 @@ def context(summary: Summary, made_on: date) -> dict[str, Any]:
         "units": [{
             "unit": c.unit, "date": c.result.date.isoformat() if c.result.date else "",
             "late": c.late,
-            "workers": _number(c.result.values.get("workers_total")),
-            "found": _number(c.result.values.get("hazards_found")),
-            "fixed": _number(c.result.values.get("hazards_fixed")),
+            "columns": [_number(c.result.values.get(code)) for code in ed.stats.report.unit_columns],
             "indicators": [_percent(summary.indicators(c.result.values).get(s.code)) for s in ed.stats.indicators],
         } for c in summary.counted],
         "indicator_labels": [s.label for s in ed.stats.indicators],
+        "column_labels": [ed.stats.field(code).label for code in ed.stats.report.unit_columns],
+        "chart_labels": [ed.stats.field(code).label for code in ed.stats.report.chart],
         "status": [{
             "unit": row["unit"], "status": STATUS_NAMES[row["status"]], "kind": row["status"],
             "date": row["date"].isoformat() if row["date"] else "",

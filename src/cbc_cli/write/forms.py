@@ -112,7 +112,7 @@ def draw_stats(book: BookWriter, ed: Edition, *, unit: str | None = None, report
     c.put(h, dc, form.date_label, HEAD_LABEL)
     c.height(h, 26)
     c.put(ur + 1, uc + 1, unit, INPUT_CELL.but(align="left"))
-    c.validate(ur + 1, uc + 1, Check("text", None, 100, "填报单位", "请填写单位全称（如“环翠区总工会”），打印后加盖公章。",
+    c.validate(ur + 1, uc + 1, Check("text", None, 100, form.unit_label, "请填写单位全称，打印后加盖公章。",
                                      "单位名称过长，请填写单位全称。"))
     c.put(dr + 1, dc + 1, report_date, INPUT_CELL.but(number=DATE_FORMAT))
     c.validate(dr + 1, dc + 1, Check("date", DATE_MIN, DATE_MAX, "填报日期", "请填写填报日期，如 2020-5-28 或 2020/5/28。",
