@@ -45,10 +45,20 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+def soffice_convert(path: Path, fmt: str, out_dir: Path, timeout: int = 180) -> Path:
+    """Convert with LibreOffice in a private profile, so another soffice on the machine (a user's,
+    or a parallel test's) can neither block nor be blocked by it."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="cbc-lo-") as profile:
+        subprocess.run([soffice(), f"-env:UserInstallation={Path(profile).as_uri()}", "--headless",
+                        "--convert-to", fmt, "--outdir", str(out_dir), str(path)],
+                       check=True, capture_output=True, timeout=timeout)
+    return out_dir / f"{path.stem}.{fmt.split(':')[0]}"
+
+
 def to_pdf(path: Path, out_dir: Path) -> Path:
-    subprocess.run([soffice(), "--headless", "--convert-to", "pdf", "--outdir", str(out_dir), str(path)],
-                   check=True, capture_output=True, timeout=120)
-    return out_dir / (path.stem + ".pdf")
+    return soffice_convert(path, "pdf", out_dir)
 
 
 def pdf_pages(pdf: Path) -> int:

@@ -145,8 +145,11 @@ def convert_with_soffice(source: Path, fmt: str, out_dir: Path) -> Path | None:
     exe = shutil.which("soffice") or shutil.which("libreoffice")
     if exe is None:
         return None
-    subprocess.run([exe, "--headless", "--convert-to", fmt, "--outdir", str(out_dir), str(source)],
-                   check=True, capture_output=True, timeout=180)
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="cbc-lo-") as profile:  # a private profile: never blocked
+        subprocess.run([exe, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--convert-to", fmt,
+                        "--outdir", str(out_dir), str(source)], check=True, capture_output=True, timeout=180)
     out = out_dir / f"{source.stem}.{fmt}"
     return out if out.is_file() else None
 

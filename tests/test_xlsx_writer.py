@@ -18,7 +18,7 @@ from python_calamine import CalamineWorkbook
 from cbc_cli.write.canvas import PLAIN, Check, Style
 from cbc_cli.write.xlsx import XmlBook, col_name
 
-from .conftest import pdf_pages, soffice, to_pdf
+from .conftest import pdf_pages, soffice, soffice_convert, to_pdf
 
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 # CT_Worksheet's children in the order the schema requires (the ones this writer may emit among them)
@@ -229,10 +229,7 @@ def test_libreoffice_opens_and_prints_it(written, tmp_path):
     pdf = to_pdf(written, tmp_path)
     assert pdf_pages(pdf) >= 2  # 表一 on one page, then the table; the hidden sheet does not print
     # and LibreOffice re-saves it as a workbook that still holds the values
-    import subprocess
-
-    subprocess.run([soffice(), "--headless", "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir",
-                    str(tmp_path / "re"), str(written)], check=True, capture_output=True, timeout=120)
+    soffice_convert(written, "xlsx:Calc MS Excel 2007 XML", tmp_path / "re")
     again = openpyxl.load_workbook(tmp_path / "re" / written.name)
     assert again["表一"]["B3"].value == 41426 and again["明细's"]["B11"].value == "单位11"
 
