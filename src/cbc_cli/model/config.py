@@ -13,6 +13,7 @@ import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -70,6 +71,7 @@ class Roster(BaseModel):
     deadlines: dict[Level, Deadlines] = {}
     units: tuple[Unit, ...] = ()
     own: dict[str, Decimal] = {}
+    ledger: dict[str, Any] = {}    # [ledger]: the hazard ledger's grades, award threshold, periods
     source: str = "内置名册（威海市）"
 
     @field_validator("units")
@@ -213,7 +215,7 @@ def load_roster(config: str | Path | None = None, cwd: Path | None = None) -> Ro
         if not path.is_file():
             return _build(base, "内置名册（威海市）")
     user = _read_toml(path)
-    unknown = set(user) - {"roster", "city", "deadlines", "units", "own", "limits"}
+    unknown = set(user) - {"roster", "city", "deadlines", "units", "own", "limits", "ledger"}
     if unknown:
         raise ConfigError(f"配置文件 {path.name} 中有无法识别的部分：{'、'.join(sorted(unknown))}")
     replace = bool(user.get("roster", {}).get("replace", False))
@@ -230,6 +232,8 @@ def load_roster(config: str | Path | None = None, cwd: Path | None = None) -> Ro
     merged["units"] = list(units.values())
     if "limits" in user:
         merged["limits"] = user["limits"]
+    if "ledger" in user:
+        merged["ledger"] = user["ledger"]
     if "own" in user:
         try:
             merged["own"] = {k: Decimal(str(v)) for k, v in user["own"].items()}

@@ -1,0 +1,177 @@
+"""The hazard ledger's workbooks: the blank ledger of `cbc new-form 台账` (openpyxl, like the
+other forms) and the award list of `cbc ledger -o` (cbc's own writer, like the summary).
+
+The blank ledger: a title, the enterprise's name, district and industry, the column headers,
+then room for thousands of hazards, each column validated over all of them (dates, the grade
+list, the 状态 list). The header is frozen and printed on every page; A4 landscape, one page
+wide. The sheet is not protected: people insert rows, sort and filter.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..version import __version__
+from .canvas import OpenpyxlBook, Style
+from .forms import DATE_MAX, DATE_MIN, FONT, HEAD_LABEL, HEADER, INPUT_CELL, TITLE, draw_identity, save_atomic
+from .summary import draw_table
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+
+    from ..model.edition import Edition, LedgerForm
+    from ..model.ledger import LedgerSummary
+
+HEAD_INPUT = INPUT_CELL.but(align="left", shrink=False)
+COLUMN_HEAD = HEADER.but(size=10, wrap=True)
+DATE_SHOWN = "yyyy-mm-dd"
+
+
+def _col(col: int) -> str:
+    from ..model.cells import col_letters
+
+    return col_letters(col - 1)
+
+
+def _head_layout(n: int) -> list[tuple[str, int, int, int]]:
+    """Where the header entries go: (which, label column, first input column, last input column)."""
+    unit_end = max(2, min(n, round(n * 0.45)))
+    district = min(n, unit_end + 1)
+    industry = min(n, district + 3)
+    return [("unit", 1, 2, unit_end), ("district", district, district + 1, min(n, district + 2)),
+            ("industry", industry, min(n, industry + 1), min(n, industry + 2))]
+
+
+def new_ledger_workbook(ed: Edition, spec: LedgerForm, *, unit: str | None = None, district: str | None = None,
+                        industry: str | None = None, period: str | None = None) -> Workbook:
+    """A blank ledger for one enterprise (header entries prefilled where given)."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    book = OpenpyxlBook()
+    c = book.sheet(spec.sheet)
+    ws = c.ws  # type: ignore[attr-defined]
+    cols = spec.columns
+    n = len(cols)
+    for i, col in enumerate(cols, 1):
+        c.width(i, col.width)
+
+    t = spec.title_row
+    c.merge(t, 1, t, n, spec.title, TITLE)
+    c.height(t, 36)
+
+    h = spec.head_row
+    labels = {"unit": spec.unit_label, "district": spec.district_label, "industry": spec.industry_label}
+    given = {"unit": unit, "district": district, "industry": industry}
+    inputs: dict[str, str] = {}
+    for which, lc, c0, c1 in _head_layout(n):
+        c.put(h, lc, f"{labels[which]}：", HEAD_LABEL)
+        if c1 > c0:
+            c.merge(h, c0, h, c1, given[which], HEAD_INPUT)
+        else:
+            c.put(h, c0, given[which], HEAD_INPUT)
+        inputs[which] = f"{_col(c0)}{h}"
+    c.height(h, 24)
+
+    hr = spec.header_row
+    for i, col in enumerate(cols, 1):
+        c.put(hr, i, col.label + ("*" if col.required else ""), COLUMN_HEAD)
+    c.height(hr, 40)
+
+    first, last = hr + 1, hr + spec.blank_rows
+
+    def validation(kind: str, formula1: str, formula2: str | None, title: str, prompt: str, error: str,
+                   operator: str | None = None) -> Any:
+        dv = DataValidation(type=kind, formula1=formula1, formula2=formula2, operator=operator, allow_blank=True)
+        dv.showInputMessage = dv.showErrorMessage = True
+        dv.errorStyle = "stop"
+        dv.promptTitle, dv.prompt = title[:32], prompt[:255]
+        dv.errorTitle, dv.error = "输入有误", error[:255]
+        ws.add_data_validation(dv)
+        return dv
+
+    grades = ",".join(spec.grades)
+    statuses = ",".join(spec.statuses)
+    major = "、".join(spec.major)
+    for i, col in enumerate(cols, 1):
+        rng = f"{_col(i)}{first}:{_col(i)}{last}"
+        if col.kind == "date":
+            dv = validation("date", str(DATE_MIN), str(DATE_MAX), col.label,
+                            f"请填写{col.label}，如 2020-5-28 或 2020/5/28。", "请填写有效日期，如 2020-5-28。",
+                            operator="between")
+        elif col.kind == "grade":
+            dv = validation("list", f'"{grades}"', None, col.label,
+                            f"请从下拉列表中选择：{'、'.join(spec.grades)}（{spec.grades[-1]}最严重"
+                            + (f"；{major}为重大事故隐患，须填写临时控制措施" if major else "") + "）。",
+                            f"请从下拉列表中选择：{'、'.join(spec.grades)}。")
+        elif col.kind == "status":
+            dv = validation("list", f'"{statuses}"', None, col.label,
+                            f"请从下拉列表中选择：{'、'.join(spec.statuses)}。",
+                            f"请从下拉列表中选择：{'、'.join(spec.statuses)}。")
+        elif col.kind == "number":
+            dv = validation("whole", "1", None, col.label, "序号：从1起的整数。", "序号应为从1起的整数。",
+                            operator="greaterThanOrEqual")
+        else:
+            continue
+        dv.add(rng)
+        if col.kind == "date":  # shown as a date however it is typed
+            for r in range(first, last + 1):
+                ws.cell(r, i).number_format = DATE_SHOWN
+    industries = ",".join(spec.industries)
+    dv = validation("list", f'"{industries}"', None, spec.industry_label,
+                    f"请选择：{'、'.join(spec.industries)}。", f"请从下拉列表中选择：{'、'.join(spec.industries)}。")
+    dv.add(inputs["industry"])
+
+    c.freeze(hr, 0)
+    c.autofilter(hr, 1, hr, n)
+    c.page(landscape=True, wide=1, tall=0, title_rows=hr, gridlines=True)
+    draw_identity(book, {"generator": f"cbc {__version__}", "form": "ledger", "edition": ed.id,
+                         "unit": unit or "", "period": period or "", "sheet": spec.sheet,
+                         "header_row": str(hr), "unit_cell": inputs["unit"], "district_cell": inputs["district"],
+                         "industry_cell": inputs["industry"]})
+    book.wb.active = 0
+    return book.wb
+
+
+def write_ledger_template(path: Path, ed: Edition, spec: LedgerForm, *, force: bool = False, **header: Any) -> Path:
+    return save_atomic(new_ledger_workbook(ed, spec, **header), path, force=force)
+
+
+# --- the award list ---------------------------------------------------------------------------
+
+SMALL = Style(font=FONT, size=10)
+
+
+def award_book(summary: LedgerSummary) -> Any:
+    """奖励候选 (ranked by grade, then date), 按区市统计, and 台账统计 (each ledger's counts)."""
+    from .xlsx import XmlBook
+
+    spec = summary.spec
+    book = XmlBook()
+    header = ["序号", "发现人", "企业", "所属区市", "隐患等级", "发现时间", "隐患内容", "是否已整改", "台账文件", "行"]
+    rows = [[n, a.finder or "", a.unit or "", a.district or "未填", a.grade, a.date, a.content or "",
+             "已整改" if a.fixed else "未整改", a.path.name, a.row] for n, a in enumerate(summary.awards, 1)]
+    draw_table(book.sheet("奖励候选"), header, rows, freeze_cols=0, max_width=40)
+    drows: list[list[Any]] = [[d or "未填", n, f] for d, n, f in summary.by_district()]
+    drows.append(["合计", len(summary.awards), sum(a.fixed for a in summary.awards)])
+    draw_table(book.sheet("按区市统计"), ["所属区市", f"{spec.award_from}及以上隐患数", "其中已整改"], drows,
+               bold_last=True)
+    lrows: list[list[Any]] = []
+    for r in summary.ledgers:
+        lrows.append([r.unit or "", r.district or "", r.industry or "", r.rows if r.readable else "",
+                      r.found, r.fixed, r.found_chem, r.fixed_chem, r.overdue, len(r.errors), r.path.name])
+    t = summary.totals
+    lrows.append(["合计", "", "", sum(r.rows for r in summary.ledgers), t["found"], t["fixed"], t["found_chem"],
+                  t["fixed_chem"], t["overdue"], sum(len(r.errors) for r in summary.ledgers),
+                  f"{len(summary.ledgers)} 份"])
+    draw_table(book.sheet("台账统计"),
+               ["企业", "所属区市", "行业", "隐患条数", "查出", "整改完成", "化工查出", "化工整改完成", "逾期未整改",
+                "错误数", "文件"], lrows, bold_last=True)
+    return book
+
+
+def write_awards(summary: LedgerSummary, path: str | Path, *, force: bool = False) -> Path:
+    return award_book(summary).save(Path(path), force=force)
+
+
+__all__ = ["award_book", "new_ledger_workbook", "write_awards", "write_ledger_template"]
