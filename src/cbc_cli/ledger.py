@@ -119,7 +119,7 @@ def cross_check(summary: LedgerSummary, against: Sequence[str | Path], *, roster
             if filed is None or filed == counted:
                 continue
             field = ed.stats.field(code)
-            check.issues.append(finding("ledger-against-mismatch", file=ret.path.name, field=field.label,
+            check.issues.append(finding("ledger-against-mismatch", file=ret.path.name, label=field.label,
                                         filed=filed, counted=counted, cell=ret.cells.get(code), value=filed))
     return checks
 

@@ -321,3 +321,78 @@ def _show_one_score(r) -> None:  # type: ignore[no-untyped-def]
     console.print(t)
     if r.issues:
         console.print(_issue_table("问题", r.issues))
+
+
+# --- cbc ledger -----------------------------------------------------------------------------------
+
+LEDGER_ISSUES_SHOWN = 30
+
+
+def show_ledgers(summary, written: list[Path], fmt: str) -> None:  # type: ignore[no-untyped-def]
+    """The ledgers' counts per enterprise and in total, their findings (the first few of each),
+    the overdue hazards, the cross-check and the award candidates."""
+    if fmt == "json":
+        print_json(summary.to_json())
+        return
+    if not summary.ledgers:
+        console.print("没有找到台账（.xlsx、.xls、.ods 等）。")
+        return
+    s = summary
+    console.print(f"[bold]隐患排查治理登记台账　{s.period.label}（{s.start:%Y-%m-%d} 至 {s.end:%Y-%m-%d}，"
+                  f"逾期按 {s.as_of:%Y-%m-%d} 计）[/]")
+    t = Table(title_justify="left")
+    for col, right in (("企业", False), ("区市", False), ("行业", False), ("隐患条数", True), ("查出", True),
+                       ("整改完成", True), ("化工查出", True), ("化工整改", True), ("逾期", True), ("错误", True)):
+        t.add_column(col, justify="right" if right else "left", overflow="fold")
+
+    def n(v: Any) -> str:
+        return "—" if v is None else f"{v:,}"
+
+    for r in s.ledgers:
+        if not r.readable:
+            t.add_row(f"[red]✗[/] {_escape(_short(r.path))}", "", "", "", "", "", "", "", "", "无法读取")
+            continue
+        mark = "[green]✓[/]" if r.valid else "[red]✗[/]"
+        t.add_row(f"{mark} {_escape(r.unit or _short(r.path))}", _escape(r.district or ""), _escape(r.industry or "？"),
+                  n(r.rows), n(r.found), n(r.fixed), n(r.found_chem), n(r.fixed_chem), n(r.overdue),
+                  str(len(r.errors)) if r.errors else "")
+    tot = s.totals
+    t.add_row("[bold]合计[/]", "", "", n(sum(r.rows for r in s.ledgers)), n(tot["found"]), n(tot["fixed"]),
+              n(tot["found_chem"]), n(tot["fixed_chem"]), n(tot["overdue"]), "")
+    console.print(t)
+    for r in s.ledgers:
+        if not r.issues:
+            continue
+        title = f"{_short(r.path, 60)}（{r.unit or '未填企业名称'}）"
+        if not r.readable:
+            console.print(f"[red]✗[/] {_escape(title)}　{_escape(r.reason or '无法读取')}")
+            continue
+        shown = r.issues[:LEDGER_ISSUES_SHOWN]
+        it = Table(title=_escape(title), title_justify="left")
+        it.add_column("级别", no_wrap=True)
+        it.add_column("行", justify="right", no_wrap=True)
+        it.add_column("位置", no_wrap=True)
+        it.add_column("问题", overflow="fold")
+        for i in shown:
+            it.add_row("[red]错误[/]" if i.is_error else "[yellow]提醒[/]", str(i.row or ""),
+                       _escape(i.cell or ""), _escape(i.message))
+        console.print(it)
+        if len(r.issues) > len(shown):
+            console.print(f"……另有 {len(r.issues) - len(shown)} 条，完整清单见 -o 工作簿的“问题”表或 --format json。")
+        if r.overdue:
+            rows = "、".join(str(x) for x in r.overdue_rows[:40]) + ("……" if len(r.overdue_rows) > 40 else "")
+            console.print(f"逾期未整改 {r.overdue} 条：第 {rows} 行。")
+    for a in s.against:
+        if a.issues:
+            for i in a.issues:
+                console.print(f"[yellow]提醒[/] {_escape(i.cell or '')} {_escape(i.message)}")
+        else:
+            console.print(f"[green]✓[/] 统计表 {_escape(a.path.name)} 与台账（{_escape('、'.join(a.compared_with))}）一致。")
+    grades = "、".join(s.spec.award_grades)
+    if s.awards:
+        console.print(f"奖励候选（{grades}隐患）共 {len(s.awards)} 条："
+                      + "，".join(f"{_escape(d or '未填区市')} {k} 条" for d, k, _ in s.by_district()) + "。")
+    else:
+        console.print(f"奖励候选（{grades}隐患）：无。")
+    for p in written:
+        console.print(f"已写入 {_escape(str(p))}")

@@ -34,13 +34,15 @@ def _col(col: int) -> str:
     return col_letters(col - 1)
 
 
-def _head_layout(n: int) -> list[tuple[str, int, int, int]]:
-    """Where the header entries go: (which, label column, first input column, last input column)."""
-    unit_end = max(2, min(n, round(n * 0.45)))
-    district = min(n, unit_end + 1)
-    industry = min(n, district + 3)
-    return [("unit", 1, 2, unit_end), ("district", district, district + 1, min(n, district + 2)),
-            ("industry", industry, min(n, industry + 1), min(n, industry + 2))]
+def _head_layout(n: int) -> list[tuple[str, int, int, int, int]]:
+    """Where the header entries go: (which, first and last label column, first and last input
+    column). Each label spans two columns, so it is never cut off by a narrow 序号 column."""
+    if n < 12:  # too few columns for the roomy layout: one column each
+        return [("unit", 1, 1, 2, max(2, n - 4)), ("district", n - 3, n - 3, n - 2, n - 2),
+                ("industry", n - 1, n - 1, n, n)]
+    unit_end = max(3, round(n * 0.45))
+    return [("unit", 1, 2, 3, unit_end), ("district", unit_end + 1, unit_end + 2, unit_end + 3, unit_end + 4),
+            ("industry", unit_end + 5, unit_end + 6, unit_end + 7, min(n, unit_end + 8))]
 
 
 def new_ledger_workbook(ed: Edition, spec: LedgerForm, *, unit: str | None = None, district: str | None = None,
@@ -64,8 +66,11 @@ def new_ledger_workbook(ed: Edition, spec: LedgerForm, *, unit: str | None = Non
     labels = {"unit": spec.unit_label, "district": spec.district_label, "industry": spec.industry_label}
     given = {"unit": unit, "district": district, "industry": industry}
     inputs: dict[str, str] = {}
-    for which, lc, c0, c1 in _head_layout(n):
-        c.put(h, lc, f"{labels[which]}：", HEAD_LABEL)
+    for which, l0, l1, c0, c1 in _head_layout(n):
+        if l1 > l0:
+            c.merge(h, l0, h, l1, f"{labels[which]}：", HEAD_LABEL)
+        else:
+            c.put(h, l0, f"{labels[which]}：", HEAD_LABEL)
         if c1 > c0:
             c.merge(h, c0, h, c1, given[which], HEAD_INPUT)
         else:
@@ -151,7 +156,9 @@ def award_book(summary: LedgerSummary) -> Any:
     header = ["序号", "发现人", "企业", "所属区市", "隐患等级", "发现时间", "隐患内容", "是否已整改", "台账文件", "行"]
     rows = [[n, a.finder or "", a.unit or "", a.district or "未填", a.grade, a.date, a.content or "",
              "已整改" if a.fixed else "未整改", a.path.name, a.row] for n, a in enumerate(summary.awards, 1)]
-    draw_table(book.sheet("奖励候选"), header, rows, freeze_cols=0, max_width=40)
+    title = (f"{summary.period.year}年度“查保促”隐患排查奖励候选名单（{spec.award_from}及以上隐患，"
+             f"截至{summary.end.month}月{summary.end.day}日，共{len(rows)}条）")
+    _titled_table(book.sheet("奖励候选"), title, header, rows, max_width=40)
     drows: list[list[Any]] = [[d or "未填", n, f] for d, n, f in summary.by_district()]
     drows.append(["合计", len(summary.awards), sum(a.fixed for a in summary.awards)])
     draw_table(book.sheet("按区市统计"), ["所属区市", f"{spec.award_from}及以上隐患数", "其中已整改"], drows,
@@ -167,7 +174,38 @@ def award_book(summary: LedgerSummary) -> Any:
     draw_table(book.sheet("台账统计"),
                ["企业", "所属区市", "行业", "隐患条数", "查出", "整改完成", "化工查出", "化工整改完成", "逾期未整改",
                 "错误数", "文件"], lrows, bold_last=True)
+    prows = [[r.path.name, r.unit or "", "错误" if i.is_error else "提醒", i.code, i.row, i.cell or "", i.value,
+              i.message] for r in summary.ledgers for i in r.issues]
+    prows += [[a.path.name, a.unit or "", "错误" if i.is_error else "提醒", i.code, None, i.cell or "", i.value,
+               i.message] for a in summary.against for i in a.issues]
+    draw_table(book.sheet("问题"), ["文件", "企业", "级别", "代码", "行", "位置", "填写的值", "说明"], prows,
+               max_width=80)
     return book
+
+
+def _titled_table(c: Any, title: str, header: list[str], rows: list[list[Any]], *, max_width: int) -> None:
+    """draw_table's table one row down, under a title printed on every page with the header."""
+    from .forms import text_width
+    from .summary import TH
+
+    width = len(header)
+    c.merge(1, 1, 1, width, title, TITLE.but(size=14))
+    c.height(1, 30)
+    widths = [text_width(h) + 2 for h in header]
+    for col, h in enumerate(header, 1):
+        c.put(2, col, h, TH)
+    for r, row in enumerate(rows, 3):
+        c.row(r, row, [Style()] * width)
+        for i, v in enumerate(row):
+            shown = 10 if hasattr(v, "isoformat") else text_width(str(v)) + 2 if v is not None else 0
+            widths[i] = min(max_width, max(widths[i], shown))
+    for col, w in enumerate(widths, 1):
+        c.width(col, max(6, w))
+    c.height(2, 22)
+    c.freeze(2, 0)
+    if rows:
+        c.autofilter(2, 1, len(rows) + 2, width)
+    c.page(landscape=True, wide=1, tall=0, title_rows=2, gridlines=True)
 
 
 def write_awards(summary: LedgerSummary, path: str | Path, *, force: bool = False) -> Path:
