@@ -339,7 +339,7 @@ def test_award_threshold_and_scale_changed_by_config(tmp_path):
     assert result.exit_code == 1
     cfg.write_text('[ledger]\naward_from = "五级"\n', encoding="utf-8")
     bad = run("ledger", ledger, "--period", "2020H1", "--config", cfg)
-    assert bad.exit_code == 2 and "五级" in bad.output
+    assert bad.exit_code == 2 and "五级" in bad.output and "[ledger]" in bad.output
 
 
 # --- ledgers typed by hand ---------------------------------------------------------------------------

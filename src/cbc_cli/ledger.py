@@ -75,7 +75,8 @@ def _period(period: Period | str | None, today: date | None, results: list[Ledge
         dates = [h.found_on for r in results for h in r.hazards if h.found_on is not None]
         when = max(dates) if dates else None
     if when is None:
-        raise LedgerError("无法确定统计期：台账中没有可读的发现时间。请用 --period 指定（如 2020H1）。")
+        label = spec.column("found_on").label
+        raise LedgerError(f"无法确定统计期：台账中没有可读的{label}。请用 --period 指定（如 2020H1）。")
     h1 = period_range(spec, Period(year=when.year, half="H1"))[1]
     return Period(year=when.year, half="H1" if when <= h1 else "H2")
 
@@ -95,6 +96,7 @@ def cross_check(summary: LedgerSummary, against: Sequence[str | Path], *, roster
     readable = [r for r in summary.ledgers if r.readable]
     checks: list[AgainstCheck] = []
     pairs = spec.to_stats.model_dump()
+    endings = tuple(sorted(ed.reading.unit_endings, key=len, reverse=True))
     for ret in returns:
         check = AgainstCheck(ret.path, ret.unit, [])
         checks.append(check)
@@ -102,8 +104,8 @@ def cross_check(summary: LedgerSummary, against: Sequence[str | Path], *, roster
             check.issues.append(finding("ledger-against-unmatched", "unreadable", file=ret.path.name,
                                         reason=ret.reason or ""))
             continue
-        key = normalize_unit(ret.unit) if ret.unit else None
-        mine = [r for r in readable if key and r.unit and normalize_unit(r.unit) == key]
+        key = _enterprise(ret.unit, endings)
+        mine = [r for r in readable if key and _enterprise(r.unit, endings) == key]
         if not mine and len(returns) == 1:
             mine = readable
         if not mine:
@@ -122,6 +124,17 @@ def cross_check(summary: LedgerSummary, against: Sequence[str | Path], *, roster
             check.issues.append(finding("ledger-against-mismatch", file=ret.path.name, label=field.label,
                                         filed=filed, counted=counted, cell=ret.cells.get(code), value=filed))
     return checks
+
+
+def _enterprise(name: str | None, endings: tuple[str, ...]) -> str | None:
+    """A unit's name as compared: an enterprise's union (…公司工会) is its enterprise (…公司)."""
+    if not name:
+        return None
+    key = normalize_unit(name)
+    for e in endings:
+        if key.endswith(e) and len(key) > len(e):
+            return key[: -len(e)]
+    return key
 
 
 # --- outputs -------------------------------------------------------------------------------------

@@ -338,26 +338,27 @@ def show_ledgers(summary, written: list[Path], fmt: str) -> None:  # type: ignor
         console.print("没有找到台账（.xlsx、.xls、.ods 等）。")
         return
     s = summary
-    console.print(f"[bold]隐患排查治理登记台账　{s.period.label}（{s.start:%Y-%m-%d} 至 {s.end:%Y-%m-%d}，"
-                  f"逾期按 {s.as_of:%Y-%m-%d} 计）[/]")
+    console.print(f"[bold]隐患台账　{s.period.label}（{s.start.month}月{s.start.day}日至{s.end.month}月{s.end.day}日累计；"
+                  f"逾期截至 {s.as_of:%Y-%m-%d}）[/]")
     t = Table(title_justify="left")
-    for col, right in (("企业", False), ("区市", False), ("行业", False), ("隐患条数", True), ("查出", True),
-                       ("整改完成", True), ("化工查出", True), ("化工整改", True), ("逾期", True), ("错误", True)):
-        t.add_column(col, justify="right" if right else "left", overflow="fold")
+    t.add_column("", no_wrap=True)
+    t.add_column("企业", overflow="fold", ratio=1)
+    for col in ("查出", "整改", "化工查出", "化工整改", "逾期", "错误"):
+        t.add_column(col, justify="right", no_wrap=True)
 
     def n(v: Any) -> str:
         return "—" if v is None else f"{v:,}"
 
     for r in s.ledgers:
         if not r.readable:
-            t.add_row(f"[red]✗[/] {_escape(_short(r.path))}", "", "", "", "", "", "", "", "", "无法读取")
+            t.add_row("[red]✗[/]", _escape(_short(r.path)), "", "", "", "", "", "无法读取")
             continue
         mark = "[green]✓[/]" if r.valid else "[red]✗[/]"
-        t.add_row(f"{mark} {_escape(r.unit or _short(r.path))}", _escape(r.district or ""), _escape(r.industry or "？"),
-                  n(r.rows), n(r.found), n(r.fixed), n(r.found_chem), n(r.fixed_chem), n(r.overdue),
+        t.add_row(mark, _escape(r.unit or _short(r.path)), n(r.found), n(r.fixed), n(r.found_chem), n(r.fixed_chem),
+                  n(r.overdue),
                   str(len(r.errors)) if r.errors else "")
     tot = s.totals
-    t.add_row("[bold]合计[/]", "", "", n(sum(r.rows for r in s.ledgers)), n(tot["found"]), n(tot["fixed"]),
+    t.add_row("", "[bold]合计[/]", n(tot["found"]), n(tot["fixed"]),
               n(tot["found_chem"]), n(tot["fixed_chem"]), n(tot["overdue"]), "")
     console.print(t)
     for r in s.ledgers:
@@ -381,11 +382,16 @@ def show_ledgers(summary, written: list[Path], fmt: str) -> None:  # type: ignor
             console.print(f"……另有 {len(r.issues) - len(shown)} 条，完整清单见 -o 工作簿的“问题”表或 --format json。")
         if r.overdue:
             rows = "、".join(str(x) for x in r.overdue_rows[:40]) + ("……" if len(r.overdue_rows) > 40 else "")
-            console.print(f"逾期未整改 {r.overdue} 条：第 {rows} 行。")
+            console.print(f"逾期 {r.overdue} 条（截至 {s.as_of:%Y-%m-%d} 仍未整改完成）：第 {rows} 行。")
     for a in s.against:
         if a.issues:
+            at = Table(title=_escape(f"与统计表核对：{_short(a.path, 60)}"), title_justify="left")
+            at.add_column("级别", no_wrap=True)
+            at.add_column("位置", no_wrap=True)
+            at.add_column("问题", overflow="fold")
             for i in a.issues:
-                console.print(f"[yellow]提醒[/] {_escape(i.cell or '')} {_escape(i.message)}")
+                at.add_row("[red]错误[/]" if i.is_error else "[yellow]提醒[/]", _escape(i.cell or ""), _escape(i.message))
+            console.print(at)
         else:
             console.print(f"[green]✓[/] 统计表 {_escape(a.path.name)} 与台账（{_escape('、'.join(a.compared_with))}）一致。")
     grades = "、".join(s.spec.award_grades)

@@ -255,90 +255,142 @@ def _header_findings(result: LedgerResult, entries: dict[str, tuple[str, str]], 
     result.industry = chosen
 
 
+class _Nothing:
+    """Whether a cell holds nothing: empty, spaces, or a word meaning "not filled" (无, —, /).
+    Asked of every required cell of every row, so answered once per distinct short text."""
+
+    def __init__(self, w: _Words):
+        self.vocab = w.vocab
+        self.known: dict[str, bool] = {}
+
+    def __call__(self, v: Any) -> bool:
+        if v is None or v == "":
+            return True
+        if type(v) is not str or len(v) > 12:  # no "not filled" word is that long
+            return False
+        known = self.known.get(v)
+        if known is None:
+            known = self.known[v] = not v.strip() or is_blank(v, self.vocab)
+        return known
+
+
 def _rows(result: LedgerResult, sheet: Sheet, first: int, cols: dict[str, int], spec: LedgerForm, w: _Words,
           where: str, edition: Edition) -> None:
     issues = result.issues
     by_role = {c.role: c for c in spec.columns}
     present = [(c.role, cols[c.role], c) for c in spec.columns if c.role in cols]
-    content_roles = [(role, ci) for role, ci, c in present if c.kind != "number"]
+    content_cols = [ci for role, ci, c in present if c.kind != "number"]
     letters = {role: col_letters(ci) for role, ci, _ in present}
     required = [(role, ci, c.label) for role, ci, c in present if c.required]
     dates = [(role, ci, c.label) for role, ci, c in present if c.kind == "date"]
     grade_col = cols.get("grade")
     status_col = cols.get("status")
+    finder_col = cols.get("finder")
+    content_col = cols.get("content")
     grade_label = by_role["grade"].label
     status_label = by_role["status"].label
-    major = set(spec.major)
+    major = frozenset(spec.major)
     date_cache: dict[Any, Any] = {}
+    grade_cache: dict[Any, str | None] = {}
+    status_cache: dict[Any, str | None] = {}
     grade_list = "、".join(spec.grades)
     status_list = "、".join(spec.statuses)
-    rules = spec.rules
+    rules = [r for r in spec.rules if r.check != "overdue"]  # overdue needs the period: see count()
     width = max(cols.values()) + 1
     hazards = result.hazards
     notes = w.notes
+    nothing = _Nothing(w)
+    fixed_status = spec.fixed_status
+    grades, statuses = w.grades, w.statuses
+    rows = sheet.rows
 
     def cell(role: str, r: int) -> str:
         return f"{where}{letters[role]}{r}"
 
-    for index in range(first, len(sheet.rows)):
-        raw = sheet.rows[index]
+    for index in range(first, len(rows)):
+        raw = rows[index]
         if len(raw) < width:
             raw = raw + [None] * (width - len(raw))
         # a blank row (a numbered row of an empty template included), or a signature line
-        filled = [(role, raw[ci]) for role, ci in content_roles if not _empty(raw[ci])]
-        if not filled:
+        filled = 0
+        last = None
+        for ci in content_cols:
+            v = raw[ci]
+            if v is not None and v != "":
+                filled += 1
+                last = v
+                if filled > 1:
+                    break
+        if filled == 0 or (filled == 1 and nothing(last)):
             continue
-        if len(filled) == 1 and isinstance(filled[0][1], str) and norm_label(filled[0][1]).startswith(notes):
+        if filled == 1 and isinstance(last, str) and norm_label(last).startswith(notes):
             continue
         r = index + 1
         values: dict[str, Any] = {}
         for role, ci, label in required:
             v = raw[ci]
-            if _empty(v) or is_blank(v, w.vocab):
+            if v is None or v == "" or (type(v) is str and len(v) <= 12 and nothing(v)):
                 issues.append(finding("ledger-cell-missing", column=label, cell=cell(role, r), row=r))
         for role, ci, label in dates:
             v = raw[ci]
-            if _empty(v):
+            if v is None or v == "":
                 values[role] = None
                 continue
-            key = v if isinstance(v, (str, int, float)) else None
+            key = v if type(v) in (str, int, float) else None
             parsed = date_cache.get(key) if key is not None else None
             if parsed is None:
-                parsed = parse_date(v) if not is_blank(v, w.vocab) else parse_date(None)
+                parsed = parse_date(None if nothing(v) else v)
                 if key is not None:
                     date_cache[key] = parsed
-            if parsed.ok:
+            if parsed.code is None:
                 values[role] = parsed.value
             else:
                 values[role] = None
                 issues.append(finding("ledger-date-invalid", parsed.variant, column=label, cell=cell(role, r),
                                       row=r, value=v, **{**(parsed.params or {}), "text": _shown(v)}))
         grade = None
-        if grade_col is not None and not _empty(raw[grade_col]) and not is_blank(raw[grade_col], w.vocab):
+        if grade_col is not None:
             g = raw[grade_col]
-            grade = w.grades.get(_plain(str(g if not isinstance(g, float) or not g.is_integer() else int(g))))
-            if grade is None and isinstance(g, (int, float)):
-                grade = w.grades.get(_plain(f"{int(g)}级"))
-            if grade is None:
-                issues.append(finding("ledger-grade-unknown", column=grade_label, text=_shown(g), grades=grade_list,
-                                      cell=cell("grade", r), row=r, value=g))
+            if not nothing(g):
+                key = g if type(g) in (str, int, float) else str(g)
+                if key in grade_cache:
+                    grade = grade_cache[key]
+                else:
+                    grade = grade_cache[key] = _grade_of(g, grades)
+                if grade is None:
+                    issues.append(finding("ledger-grade-unknown", column=grade_label, text=_shown(g),
+                                          grades=grade_list, cell=cell("grade", r), row=r, value=g))
         status = None
-        if status_col is not None and not _empty(raw[status_col]) and not is_blank(raw[status_col], w.vocab):
-            s = raw[status_col]
-            status = w.statuses.get(_plain(str(s)))
-            if status is None:
-                issues.append(finding("ledger-status-unknown", column=status_label, text=_shown(s),
-                                      statuses=status_list, cell=cell("status", r), row=r, value=s))
-        is_fixed = status == spec.fixed_status
+        if status_col is not None:
+            st = raw[status_col]
+            if not nothing(st):
+                key = st if type(st) in (str, int, float) else str(st)
+                if key in status_cache:
+                    status = status_cache[key]
+                else:
+                    status = status_cache[key] = statuses.get(_plain(str(st)))
+                if status is None:
+                    issues.append(finding("ledger-status-unknown", column=status_label, text=_shown(st),
+                                          statuses=status_list, cell=cell("status", r), row=r, value=st))
+        is_fixed = status == fixed_status
         for rule in rules:
-            _row_rule(rule, r, raw, values, grade, status, is_fixed, cols, by_role, major, cell, issues, w)
+            _row_rule(rule, r, raw, values, grade, status, is_fixed, cols, by_role, major, cell, issues, nothing)
         hazards.append(Hazard(r, values.get("found_on"), values.get("fixed_on"), values.get("deadline"), grade,
-                              is_fixed, _text(raw, cols.get("finder")), _text(raw, cols.get("content"))))
+                              is_fixed, _text(raw, finder_col), _text(raw, content_col)))
+
+
+def _grade_of(g: Any, grades: dict[str, str]) -> str | None:
+    if isinstance(g, float) and g.is_integer():
+        g = int(g)
+    found = grades.get(_plain(str(g)))
+    if found is None and isinstance(g, int) and not isinstance(g, bool):
+        found = grades.get(_plain(f"{g}级"))  # 3 typed for 三级
+    return found
 
 
 def _row_rule(rule: Any, r: int, raw: list[Any], values: dict[str, Any], grade: str | None, status: str | None,
-              is_fixed: bool, cols: dict[str, int], by_role: dict[str, Any], major: set[str], cell: Any,
-              issues: list[Issue], w: _Words) -> None:
+              is_fixed: bool, cols: dict[str, int], by_role: dict[str, Any], major: frozenset[str], cell: Any,
+              issues: list[Issue], nothing: _Nothing) -> None:
     check = rule.check
     if check == "not_before":
         a, b = rule.roles
@@ -348,24 +400,22 @@ def _row_rule(rule: Any, r: int, raw: list[Any], values: dict[str, Any], grade: 
                                               "right": by_role[b].label, "right_value": _day(right)},
                                        cell=cell(a, r), value=_day(left), row=r))
         return
-    if check == "overdue":
-        return  # needs the period's end: see count()
     if check == "major_needs":
         applies = grade is not None and grade in major
     elif check == "fixed_needs":
         applies = is_fixed
-    else:  # open_needs
+    elif check == "open_needs":
         applies = status is not None and not is_fixed
+    else:
+        return
     if not applies:
         return
     for role in rule.roles:
         ci = cols.get(role)
-        v = raw[ci] if ci is not None and ci < len(raw) else None
-        missing = _empty(v) or is_blank(v, w.vocab)
-        if missing:
-            target = cell(role, r) if ci is not None else None
-            issues.append(rule_finding(rule, {"column": by_role[role].label, "grade": grade or "", "status": status or ""},
-                                       cell=target, row=r))
+        if nothing(raw[ci] if ci is not None else None):
+            issues.append(rule_finding(rule, {"column": by_role[role].label, "grade": grade or "",
+                                              "status": status or ""},
+                                       cell=cell(role, r) if ci is not None else None, row=r))
 
 
 def _empty(v: Any) -> bool:

@@ -397,7 +397,7 @@ class LedgerForm(_Strict):
     def _coherent(self) -> LedgerForm:
         _unique("台账栏目", [c.label for c in self.columns])
         _unique("台账栏目用途", [c.role for c in self.columns])
-        _unique("隐患等级", list(self.grades))
+        _unique("等级（grades）", list(self.grades))
         _unique("台账规则编码", [r.code for r in self.rules])
         roles = {c.role for c in self.columns}
         for need in LEDGER_NEEDS:
@@ -409,7 +409,7 @@ class LedgerForm(_Strict):
                     raise ValueError(f"台账规则 {r.code} 引用了没有的栏目用途 “{role}”")
         for g in (*self.major, self.award_from, *self.grade_aliases):
             if g not in self.grades:
-                raise ValueError(f"隐患等级“{g}”不在等级表 {list(self.grades)} 中")
+                raise ValueError(f"等级“{g}”不在 grades {list(self.grades)} 中")
         if self.fixed_status not in self.statuses:
             raise ValueError(f"fixed_status “{self.fixed_status}” 不在 statuses 中")
         if self.chem not in self.industries:

@@ -98,6 +98,7 @@ def new_ledger_workbook(ed: Edition, spec: LedgerForm, *, unit: str | None = Non
     grades = ",".join(spec.grades)
     statuses = ",".join(spec.statuses)
     major = "、".join(spec.major)
+    interim = spec.column("interim")
     for i, col in enumerate(cols, 1):
         rng = f"{_col(i)}{first}:{_col(i)}{last}"
         if col.kind == "date":
@@ -107,7 +108,7 @@ def new_ledger_workbook(ed: Edition, spec: LedgerForm, *, unit: str | None = Non
         elif col.kind == "grade":
             dv = validation("list", f'"{grades}"', None, col.label,
                             f"请从下拉列表中选择：{'、'.join(spec.grades)}（{spec.grades[-1]}最严重"
-                            + (f"；{major}为重大事故隐患，须填写临时控制措施" if major else "") + "）。",
+                            + (f"；{major}为重大事故隐患，须填写{interim.label}" if major and interim else "") + "）。",
                             f"请从下拉列表中选择：{'、'.join(spec.grades)}。")
         elif col.kind == "status":
             dv = validation("list", f'"{statuses}"', None, col.label,
@@ -153,15 +154,18 @@ def award_book(summary: LedgerSummary) -> Any:
 
     spec = summary.spec
     book = XmlBook()
-    header = ["序号", "发现人", "企业", "所属区市", "隐患等级", "发现时间", "隐患内容", "是否已整改", "台账文件", "行"]
+    label = {c.role: c.label for c in spec.columns}
+    header = ["序号", label["finder"], "企业", spec.district_label, label["grade"], label["found_on"], label["content"],
+              f"{spec.fixed_status}（截至{summary.end.month}月{summary.end.day}日）", "台账文件", "行"]
     rows = [[n, a.finder or "", a.unit or "", a.district or "未填", a.grade, a.date, a.content or "",
-             "已整改" if a.fixed else "未整改", a.path.name, a.row] for n, a in enumerate(summary.awards, 1)]
+             "是" if a.fixed else "否", a.path.name, a.row] for n, a in enumerate(summary.awards, 1)]
     title = (f"{summary.period.year}年度“查保促”隐患排查奖励候选名单（{spec.award_from}及以上隐患，"
              f"截至{summary.end.month}月{summary.end.day}日，共{len(rows)}条）")
     _titled_table(book.sheet("奖励候选"), title, header, rows, max_width=40)
     drows: list[list[Any]] = [[d or "未填", n, f] for d, n, f in summary.by_district()]
     drows.append(["合计", len(summary.awards), sum(a.fixed for a in summary.awards)])
-    draw_table(book.sheet("按区市统计"), ["所属区市", f"{spec.award_from}及以上隐患数", "其中已整改"], drows,
+    draw_table(book.sheet("按区市统计"), [spec.district_label, f"{spec.award_from}及以上隐患数",
+                                          f"其中{spec.fixed_status}"], drows,
                bold_last=True)
     lrows: list[list[Any]] = []
     for r in summary.ledgers:
@@ -172,8 +176,8 @@ def award_book(summary: LedgerSummary) -> Any:
                   t["fixed_chem"], t["overdue"], sum(len(r.errors) for r in summary.ledgers),
                   f"{len(summary.ledgers)} 份"])
     draw_table(book.sheet("台账统计"),
-               ["企业", "所属区市", "行业", "隐患条数", "查出", "整改完成", "化工查出", "化工整改完成", "逾期未整改",
-                "错误数", "文件"], lrows, bold_last=True)
+               ["企业", spec.district_label, spec.industry_label, "隐患条数", "查出", "整改完成", "化工查出",
+                "化工整改完成", "逾期", "错误数", "文件"], lrows, bold_last=True)
     prows = [[r.path.name, r.unit or "", "错误" if i.is_error else "提醒", i.code, i.row, i.cell or "", i.value,
               i.message] for r in summary.ledgers for i in r.issues]
     prows += [[a.path.name, a.unit or "", "错误" if i.is_error else "提醒", i.code, None, i.cell or "", i.value,
