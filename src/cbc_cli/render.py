@@ -382,7 +382,7 @@ def show_ledgers(summary, written: list[Path], fmt: str) -> None:  # type: ignor
             console.print(f"……另有 {len(r.issues) - len(shown)} 条，完整清单见 -o 工作簿的“问题”表或 --format json。")
         if r.overdue:
             rows = "、".join(str(x) for x in r.overdue_rows[:40]) + ("……" if len(r.overdue_rows) > 40 else "")
-            console.print(f"逾期 {r.overdue} 条（截至 {s.as_of:%Y-%m-%d} 仍未整改完成）：第 {rows} 行。")
+            console.print(f"逾期 {r.overdue} 条（截至 {s.as_of:%Y-%m-%d} 尚未完成整改）：第 {rows} 行。")
     for a in s.against:
         if a.issues:
             at = Table(title=_escape(f"与统计表核对：{_short(a.path, 60)}"), title_justify="left")
