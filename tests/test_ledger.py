@@ -11,6 +11,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cbc_cli.cli import app
@@ -424,3 +426,64 @@ def test_library_call_with_config(tmp_path):
     assert s.end == date(2020, 5, 31)
     assert [a.finder for a in s.awards] == ["乙"]
     assert s.ledgers[0].found == 4  # 05-03, 02-01, 01-09, 01-02 (not 2019-12-30)
+
+
+# --- untrusted files ---------------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_hostile_files_are_turned_away_one_by_one(tmp_path):
+    from cbc_cli.model.limits import MiB, Isolation
+
+    from . import hostile
+
+    made = hostile.build(tmp_path / "hostile")
+    good = ls.write_openpyxl(tmp_path / "hostile" / "好的台账.xlsx", ls.STANDARD, [ls.hazard(1, date(2020, 3, 1))],
+                             **CHEM)
+    before = {p.name: p.read_bytes() for p in (tmp_path / "hostile").iterdir()}
+    s = read_ledgers([tmp_path / "hostile"], "2020H1", isolation=Isolation(timeout=5.0, memory=256 * MiB), jobs=2)
+    assert len(s.ledgers) == len(made) + 1  # every file accounted for
+    for r in s.ledgers:
+        codes = {i.code for i in r.issues}
+        assert not {"reader-timeout", "reader-memory", "reader-crashed"} & codes, (r.path.name, codes)
+        assert all("Traceback" not in i.message for i in r.issues)
+        if r.path == good:
+            assert r.valid and r.found == 1
+        else:
+            assert not r.valid and r.issues[0].message.startswith("无法读取："), (r.path.name, r.issues)
+    assert {p.name: p.read_bytes() for p in (tmp_path / "hostile").iterdir()} == before  # never modified
+
+
+# --- variations composed -------------------------------------------------------------------------------
+
+DATE_STYLES = [lambda d: d, lambda d: f"{d.year}年{d.month}月{d.day}日", lambda d: f"{d.year}-{d.month:02d}-{d.day:02d}",
+               lambda d: f"{d.year}/{d.month}/{d.day}", lambda d: f"{d.year}.{d.month}.{d.day}",
+               lambda d: f"{d.year}{d.month:02d}{d.day:02d}"]
+ALIASES = {"发现时间": ["发现日期", "排查时间", "发现时间（年月日）"], "发现人": ["排查人"], "隐患内容": ["隐患描述"],
+           "存在部位": ["所在位置", "隐患部位"], "隐患等级": ["等级", "隐患级别"], "整改时限": ["整改期限"],
+           "整改完成时间": ["完成时间"], "状态": ["整改状态"], "验收人": ["复查人"]}
+
+
+@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(order=st.permutations(range(len(ls.STANDARD))), extra=st.integers(0, 3), style=st.integers(0, 5),
+       names=st.lists(st.integers(0, 2), min_size=len(ALIASES), max_size=len(ALIASES)),
+       writer=st.sampled_from(["openpyxl", "xlsxwriter", "xlwt"]), inline=st.booleans(), seed=st.integers(1, 50))
+def test_any_typing_gives_the_same_counts(tmp_path, order, extra, style, names, writer, inline, seed):
+    """However the columns are ordered, named and padded, the dates typed and the file written,
+    the counts and the findings' rows are those of the plain ledger."""
+    rows = ls.random_rows(25, seed=seed)
+    rename = {k: v[n % len(v)] for (k, v), n in zip(ALIASES.items(), names)}
+    cols = [rename.get(ls.STANDARD[i], ls.STANDARD[i]) for i in order] + [f"附加{j}" for j in range(extra)]
+    typed = []
+    for r in rows:
+        t = {rename.get(k, k): (DATE_STYLES[style](v) if isinstance(v, date) else v) for k, v in r.items()}
+        t.update({f"附加{j}": f"备用{j}" for j in range(extra)})
+        typed.append(t)
+    write = {"openpyxl": ls.write_openpyxl, "xlsxwriter": ls.write_xlsxwriter, "xlwt": ls.write_xlwt}[writer]
+    name = f"{writer}-{seed}-{style}{'.xls' if writer == 'xlwt' else '.xlsx'}"
+    path = write(tmp_path / name, cols, typed, inline=inline, **CHEM)
+    plain = ls.write_openpyxl(tmp_path / f"plain-{seed}.xlsx", ls.STANDARD, rows, **CHEM)
+    s = read_ledgers([path, plain], "2020H2", isolation=None)
+    a, b = s.ledgers
+    assert a.counts() == b.counts() and a.rows == b.rows == 25
+    assert ([(i.code, i.row - a.header_row) for i in a.issues] == [(i.code, i.row - b.header_row) for i in b.issues])
+    assert (a.unit, a.district, a.industry) == (b.unit, b.district, b.industry)

@@ -26,7 +26,8 @@ app = typer.Typer(
         "  cbc new-form -o 空白表          生成空白的统计表和自查表\n\n"
         "  cbc validate 报送/              检查文件夹中的每份统计表\n\n"
         "  cbc score 自查表/               给自查表打分并排名\n\n"
-        "  cbc aggregate 报送/ -o 汇总.xlsx  汇总全市统计表"
+        "  cbc aggregate 报送/ -o 汇总.xlsx  汇总全市统计表\n\n"
+        "  cbc ledger 台账/ -o 奖励候选.xlsx  检查企业隐患台账，统计隐患数，列出奖励候选"
     ),
     add_completion=False,
     no_args_is_help=True,

@@ -603,9 +603,45 @@ def selfcheck_return_model(ed: Edition) -> type[BaseModel]:
     )
 
 
+def ledger_row_model(ed: Edition) -> type[BaseModel]:
+    """A pydantic model of one hazard row of this edition's ledger, by column role (dates as
+    ISO strings, grades and statuses from their lists), and of the ledger's header entries."""
+    assert ed.ledger is not None
+    spec = ed.ledger
+    kinds: dict[str, Any] = {
+        "number": int | None,
+        "date": Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")] | None,
+        "text": str | None,
+        "person": str | None,
+        "grade": Literal[spec.grades] | None,  # type: ignore[valid-type]
+        "status": Literal[spec.statuses] | None,  # type: ignore[valid-type]
+    }
+    columns = {
+        c.role: (kinds[c.kind], Field(... if c.required else None, title=c.label,
+                                      description=("必填" if c.required else "选填") + (
+                                          f"；也可写作：{'、'.join(c.aliases)}" if c.aliases else "")))
+        for c in spec.columns
+    }
+    row = create_model(f"LedgerRow{ed.id}", __config__=ConfigDict(extra="forbid"), **columns)
+    return create_model(
+        f"Ledger{ed.id}",
+        __config__=ConfigDict(extra="forbid", title=f"{spec.title}（{ed.id}）"),
+        form=(Literal["ledger"], "ledger"),
+        edition=(Literal[ed.id], ed.id),  # type: ignore[valid-type]
+        unit=(str | None, Field(default=None, title=spec.unit_label)),
+        district=(str | None, Field(default=None, title=spec.district_label)),
+        industry=(Literal[spec.industries] | None, Field(default=None, title=spec.industry_label)),  # type: ignore[valid-type]
+        rows=(list[row], Field(default_factory=list, title="隐患")),  # type: ignore[valid-type]
+    )
+
+
 def json_schemas(ed: Edition) -> dict[str, dict[str, Any]]:
-    """The JSON Schema of a filled return of each form, keyed by the file name it is exported to."""
-    return {
+    """The JSON Schema of a filled return of each form (and of a ledger, where the edition has
+    one), keyed by the file name it is exported to."""
+    out = {
         f"edition-{ed.id}.stats.schema.json": stats_return_model(ed).model_json_schema(),
         f"edition-{ed.id}.selfcheck.schema.json": selfcheck_return_model(ed).model_json_schema(),
     }
+    if ed.ledger is not None:
+        out[f"edition-{ed.id}.ledger.schema.json"] = ledger_row_model(ed).model_json_schema()
+    return out
