@@ -16,7 +16,7 @@ from typing import Any
 
 from .batch.find import find_workbooks
 from .batch.run import Progress, read_returns, run
-from .judge.ledger import count, read_ledger, unreadable_ledger
+from .judge.ledger import count, counts_for, read_ledger, unreadable_ledger
 from .model.config import Roster, default_roster, normalize_unit
 from .model.edition import Edition, get_edition
 from .model.findings import finding
@@ -112,8 +112,14 @@ def cross_check(summary: LedgerSummary, against: Sequence[str | Path], *, roster
             check.issues.append(finding("ledger-against-unmatched", file=ret.path.name, unit=ret.unit or "未填单位"))
             continue
         check.compared_with = [r.unit or r.path.name for r in mine]
+        period = _period_of(ret, summary.period)
+        if period == summary.period:
+            each = [r.counts() for r in mine]
+        else:  # a return of another half-year: the ledgers counted over that one
+            start, end = period_range(spec, period)
+            each = [counts_for(r, spec, start, end) for r in mine]
         for what, code in pairs.items():
-            counted_each = [getattr(r, what) for r in mine]
+            counted_each = [c[what] for c in each]
             if any(v is None for v in counted_each):
                 continue  # a ledger's industry is unknown: its 化工 counts are not known (already an error)
             counted = sum(counted_each)
@@ -122,8 +128,21 @@ def cross_check(summary: LedgerSummary, against: Sequence[str | Path], *, roster
                 continue
             field = ed.stats.field(code)
             check.issues.append(finding("ledger-against-mismatch", file=ret.path.name, label=field.label,
-                                        filed=filed, counted=counted, cell=ret.cells.get(code), value=filed))
+                                        filed=filed, counted=counted, period=period.label, cell=ret.cells.get(code),
+                                        value=filed))
     return checks
+
+
+def _period_of(ret: Any, default: Period) -> Period:
+    """The half-year a filed 统计表 is for: its identity's, else its 填报日期's, else the ledgers'."""
+    if ret.period:
+        try:
+            return Period.parse(ret.period)
+        except ValueError:
+            pass
+    if ret.date is not None:
+        return Period.of_date(ret.date)
+    return default
 
 
 def _enterprise(name: str | None, endings: tuple[str, ...]) -> str | None:

@@ -480,3 +480,14 @@ def count(result: LedgerResult, spec: LedgerForm, start: date, end: date, as_of:
     result.fixed_chem = None if chem is None else (fixed if chem else 0)
     result.issues.sort(key=lambda i: (i.row is not None, i.row or 0))
     return awards
+
+
+def counts_for(result: LedgerResult, spec: LedgerForm, start: date, end: date) -> dict[str, int | None]:
+    """found / fixed (and their 化工 shares) of one ledger over [start, end], without touching it
+    (a filed 统计表 of another period is held against these)."""
+    found = sum(1 for h in result.hazards if h.found_on is not None and start <= h.found_on <= end)
+    fixed = sum(1 for h in result.hazards if h.found_on is not None and start <= h.found_on <= end
+                and h.fixed_on is not None and h.fixed_on <= end)
+    chem = None if result.industry is None else result.industry == spec.chem
+    return {"found": found, "fixed": fixed, "found_chem": None if chem is None else (found if chem else 0),
+            "fixed_chem": None if chem is None else (fixed if chem else 0)}
