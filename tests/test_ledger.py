@@ -104,7 +104,7 @@ def test_template_filled_in_by_hand_is_read(template, tmp_path, ed):
     wb.save(tmp_path / "filled.xlsx")
     s = read_ledgers([tmp_path / "filled.xlsx"], "2020H1", isolation=None)
     r = s.ledgers[0]
-    assert (r.unit, r.district, r.industry, r.rows, r.found, r.fixed) == ("威海某化工有限公司", "环翠区", "化工", 1, 1, 0)
+    assert (r.unit, r.district, r.industry, r.rows, r.found, r.fixed) == ("威海某化工有限公司", "环翠区总工会", "化工", 1, 1, 0)
     assert r.issues == []
 
 
@@ -204,6 +204,14 @@ def test_header_entries_and_industry(tmp_path):
     _, r = one(tmp_path, [ls.hazard(1, date(2020, 3, 1))], industry=None, district=None, name="c.xlsx")
     assert [i.code for i in r.issues] == ["ledger-district-missing", "ledger-industry-unknown"]
     assert r.found == 1 and r.found_chem is None and not r.valid
+
+
+def test_district_named_as_in_the_roster(tmp_path):
+    s1, a = one(tmp_path, [ls.hazard(1, date(2020, 3, 1), grade="三级")], district="高区")
+    s2, b = one(tmp_path, [ls.hazard(1, date(2020, 3, 1), grade="三级")], district="火炬高技术产业开发区", name="b.xlsx")
+    assert a.district == b.district == "威海火炬高技术产业开发区总工会"
+    _, c = one(tmp_path, [ls.hazard(1, date(2020, 3, 1))], district="某某新区", name="c.xlsx")
+    assert c.district == "某某新区"
 
 
 def test_not_a_ledger(tmp_path):
@@ -309,7 +317,7 @@ def test_award_list_ranked_by_grade_then_date_with_json(tmp_path):
         ("乙", "四级", "2020-02-01", True), ("丙", "三级", "2020-01-09", False), ("己", "三级", "2020-03-03", True),
         ("甲", "三级", "2020-05-03", True)]
     assert set(data["awards"][0]) == {"unit", "district", "finder", "grade", "date", "content", "fixed"}
-    assert data["awards"][0]["unit"] == "威海某化工有限公司" and data["awards"][0]["district"] == "环翠区"
+    assert data["awards"][0]["unit"] == "威海某化工有限公司" and data["awards"][0]["district"] == "环翠区总工会"
     assert set(data) >= {"version", "period", "ledgers", "totals", "awards"} and data["version"] == 1
     assert set(data["ledgers"][0]) == {"path", "unit", "district", "industry", "rows", "found", "fixed", "found_chem",
                                        "fixed_chem", "overdue", "issues"}
@@ -320,7 +328,7 @@ def test_award_list_ranked_by_grade_then_date_with_json(tmp_path):
     assert [ws.cell(r, 2).value for r in range(3, 7)] == ["乙", "丙", "己", "甲"]
     assert ws.page_setup.orientation == "landscape" and ws.print_title_rows.replace("$", "") == "1:2"
     d = wb["按区市统计"]
-    assert [[c.value for c in row] for row in d.iter_rows(min_row=2)] == [["环翠区", 3, 2], ["文登区", 1, 1],
+    assert [[c.value for c in row] for row in d.iter_rows(min_row=2)] == [["环翠区总工会", 3, 2], ["文登区总工会", 1, 1],
                                                                          ["合计", 4, 3]]
 
 
@@ -360,7 +368,7 @@ def test_shuffled_extra_columns_text_dates_openpyxl(tmp_path):
     typed = ls.write_openpyxl(tmp_path / "typed.xlsx", cols, rows, inline=True, **CHEM)
     s = read_ledgers([plain, typed], "2020H2", isolation=None)
     a, b = s.ledgers
-    assert b.errors == [] and (b.unit, b.district, b.industry) == ("威海某化工有限公司", "环翠区", "化工")
+    assert b.errors == [] and (b.unit, b.district, b.industry) == ("威海某化工有限公司", "环翠区总工会", "化工")
     assert [(i.code, i.row) for i in a.issues] == [(i.code, i.row) for i in b.issues]  # overdue ones alike
     assert a.counts() == b.counts() and a.rows == b.rows == 200 and a.found > 150
 
@@ -385,7 +393,7 @@ def test_two_row_header_and_a_signature_line(tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(["企业名称", "威海某化工有限公司", None, "所属区市", "环翠区", None, "行业", "化工"])
-    ws.append(["序号", "发现时间", "发现人", "存在部位", "隐患内容", "隐患等级", "责任人", "状态", "治理情况"])
+    ws.append(["序号", "发现时间", "发现人", "存在部位", "隐患内容", "隐患等级", "责任人", "状态", "整改情况"])
     ws.append([None, None, None, None, None, None, None, None, "整改措施", "整改时限", "整改完成时间", "验收人"])
     ws.append([1, "2020-3-1", "张三", "罐区", "阀门泄漏", "二级", "李四", "已整改", "更换", "2020-3-10", "2020-3-5", "王五"])
     ws.append(["填表人：赵六"])

@@ -71,7 +71,8 @@ def show_forms(eds: list[Edition], fmt: str) -> None:
                  {"no": f.no, "code": f.code, "label": f.label, "unit": f.unit, "kind": f.kind,
                   "parent": f.parent, "levels": list(f.levels)} for f in ed.stats.fields]},
              "selfcheck": {"title": ed.selfcheck.title, "max": ed.selfcheck.total_max, "items": [
-                 {"no": i.no, "section": i.section, "max": i.max, "text": i.text} for i in ed.selfcheck.items]}}
+                 {"no": i.no, "section": i.section, "max": i.max, "text": i.text} for i in ed.selfcheck.items]},
+             **({"ledger": _ledger_json(ed.ledger)} if ed.ledger is not None else {})}
             for ed in eds]})
         return
     for ed in eds:
@@ -90,6 +91,27 @@ def show_forms(eds: list[Edition], fmt: str) -> None:
             s.add_row(str(i.no), i.section, _escape(i.text), str(i.max))
         console.print(s)
         console.print(f"规则 {len(ed.stats.rules)} 条：" + "、".join(r.code for r in ed.stats.rules))
+        if ed.ledger is not None:
+            lg = ed.ledger
+            lt = Table(title=f"{lg.title}（{lg.unit_label}、{lg.district_label}、{lg.industry_label}）", title_justify="left")
+            for col in ("栏目", "类型", "必填", "也可写作"):
+                lt.add_column(col, overflow="fold")
+            kinds = {"number": "序号", "date": "日期", "text": "文字", "person": "人员", "grade": "等级", "status": "状态"}
+            for c in lg.columns:
+                lt.add_row(_escape(c.label), kinds[c.kind], "是" if c.required else "", _escape("、".join(c.aliases)))
+            console.print(lt)
+            console.print(f"隐患等级（由轻到重）：{' < '.join(lg.grades)}；重大事故隐患：{'、'.join(lg.major) or '无'}；"
+                          f"奖励候选：{lg.award_from}及以上。状态：{'、'.join(lg.statuses)}。")
+            console.print(f"台账规则 {len(lg.rules)} 条：" + "、".join(r.code for r in lg.rules))
+
+
+def _ledger_json(lg: Any) -> dict[str, Any]:
+    return {"title": lg.title, "grades": list(lg.grades), "major": list(lg.major), "award_from": lg.award_from,
+            "statuses": list(lg.statuses), "industries": list(lg.industries),
+            "periods": {h: {"start": p.start, "end": p.end} for h, p in lg.periods.items()},
+            "columns": [{"label": c.label, "kind": c.kind, "role": c.role, "required": c.required,
+                         "aliases": list(c.aliases)} for c in lg.columns],
+            "rules": [{"code": r.code, "severity": r.severity, "check": r.check} for r in lg.rules]}
 
 
 def show_roster(roster: Roster, fmt: str) -> None:

@@ -243,8 +243,9 @@ def _header_findings(result: LedgerResult, entries: dict[str, tuple[str, str]], 
     district = entries.get("district")
     if district is None:
         result.issues.append(finding("ledger-district-missing", label=spec.district_label))
-    else:
-        result.district = district[0]
+    else:  # one name per district however written (高区, 火炬高技术产业开发区): the roster's, where it knows it
+        known = roster.match(district[0])
+        result.district = known.name if known is not None and known.level != "enterprise" else clean_unit(district[0])
     industry = entries.get("industry")
     chosen = _choose_industry(industry[0], spec.industries) if industry else None
     if chosen is None:
