@@ -100,7 +100,7 @@ def show_forms(eds: list[Edition], fmt: str) -> None:
             for c in lg.columns:
                 lt.add_row(_escape(c.label), kinds[c.kind], "是" if c.required else "", _escape("、".join(c.aliases)))
             console.print(lt)
-            console.print(f"隐患等级（由轻到重）：{' < '.join(lg.grades)}；重大事故隐患：{'、'.join(lg.major) or '无'}；"
+            console.print(f"{lg.column('grade').label}（由轻到重）：{' < '.join(lg.grades)}；重大事故隐患：{'、'.join(lg.major) or '无'}；"
                           f"奖励候选：{lg.award_from}及以上。状态：{'、'.join(lg.statuses)}。")
             console.print(f"台账规则 {len(lg.rules)} 条：" + "、".join(r.code for r in lg.rules))
 
