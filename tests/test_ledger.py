@@ -403,6 +403,29 @@ def test_two_row_header_and_a_signature_line(tmp_path):
     assert (r.rows, r.found, r.fixed, r.issues) == (1, 1, 1, [])
 
 
+def test_one_sheet_a_month(tmp_path):
+    wb = openpyxl.Workbook()
+    summary = wb.active
+    summary.title = "汇总"
+    summary.append(["月份", "查出隐患数", "整改完成数"])
+    summary.append(["1月", 1, 1])
+    for month, rows in (("1月", [ls.hazard(1, date(2020, 1, 5))]),
+                        ("2月", [ls.hazard(1, date(2020, 2, 5), grade="三级", finder="甲"),
+                                 ls.hazard(2, date(2020, 2, 9), finder=None)])):
+        ws = wb.create_sheet(month)
+        if month == "1月":
+            ws.append(["企业名称：", "威海某化工有限公司", "所属区市：", "环翠区", "行业：", "化工"])
+        ws.append(ls.STANDARD)
+        for r in rows:
+            ws.append([r[c] for c in ls.STANDARD])
+    wb.save(tmp_path / "月.xlsx")
+    s = read_ledgers([tmp_path / "月.xlsx"], "2020H1", isolation=None)
+    r = s.ledgers[0]
+    assert (r.rows, r.found, r.unit, r.industry) == (3, 3, "威海某化工有限公司", "化工")
+    assert found(r, "ledger-cell-missing") == [(3, "2月!C3")]
+    assert [(a.finder, a.sheet, a.row) for a in s.awards] == [("甲", "2月", 2)]
+
+
 def test_a_bad_file_does_not_stop_the_batch(tmp_path):
     (tmp_path / "bad.xlsx").write_bytes(b"not a workbook")
     ls.write_openpyxl(tmp_path / "good.xlsx", ls.STANDARD, [ls.hazard(1, date(2020, 3, 1))], **CHEM)

@@ -201,37 +201,49 @@ def unreadable_ledger(path: Path, code: str, variant: str | None = None, **param
 
 def judge_ledger(sheets: list[Sheet], spec: LedgerForm, *, edition: Edition, roster: Roster,
                  path: Path) -> LedgerResult:
+    """Every visible sheet whose header has the ledger's date and content columns is read (a
+    ledger kept one sheet a month); failing that, the first sheet with a ledger header at all."""
     w = words_for(spec, edition)
-    ordered = sorted(sheets, key=lambda s: (s.name != spec.sheet, not s.visible))
-    located = None
+    ordered = sorted(sheets, key=lambda s: (not s.visible, s.name != spec.sheet))
+    found: list[tuple[Sheet, Any]] = []
+    fallback = None
     for sheet in ordered:
         located = _header(sheet, w)
-        if located is not None:
-            break
-    if located is None:
+        if located is None:
+            continue
+        if fallback is None:
+            fallback = (sheet, located)
+        if sheet.visible and "found_on" in located[2] and ("content" in located[2] or "grade" in located[2]):
+            found.append((sheet, located))
+    if not found and fallback is not None:
+        found = [fallback]
+    if not found:
         return unreadable_ledger(path, "ledger-not-found", example="、".join(
             c.label for c in spec.columns if c.required)[:40])
-    header, first, cols, twice = located
-    result = LedgerResult(path, sheet=sheet.name, header_row=header + 1,
-                          columns={role: col_letters(c) for role, c in cols.items()})
-    issues = result.issues
-    where = f"{sheet.name}!"
+    first_sheet, (header0, _, cols0, _) = found[0]
+    result = LedgerResult(path, sheet=first_sheet.name, header_row=header0 + 1,
+                          columns={role: col_letters(c) for role, c in cols0.items()})
     by_role = {c.role: c for c in spec.columns}
-
-    for role, c0, c1 in twice:
-        issues.append(finding("ledger-column-twice", column=by_role[role].label, first=col_letters(c0),
-                              second=col_letters(c1), cell=f"{where}{col_letters(c1)}{header + 1}", row=header + 1))
-    for c in spec.columns:
-        if c.required and c.role not in cols:
-            issues.append(finding("ledger-column-missing", column=c.label, row=header + 1))
-
-    _header_findings(result, _header_entries(sheet, header, w), spec, roster, where)
-    _rows(result, sheet, first, cols, spec, w, where, edition)
+    entries: dict[str, tuple[str, str]] = {}
+    for sheet, (header, first, cols, twice) in found:
+        where = f"{sheet.name}!"
+        for role, c0, c1 in twice:
+            result.issues.append(finding("ledger-column-twice", column=by_role[role].label, first=col_letters(c0),
+                                         second=col_letters(c1), cell=f"{where}{col_letters(c1)}{header + 1}",
+                                         row=header + 1))
+        for c in spec.columns:
+            if c.required and c.role not in cols:
+                result.issues.append(finding("ledger-column-missing", column=c.label, row=header + 1,
+                                             cell=f"{where}A{header + 1}" if len(found) > 1 else None))
+        for what, value in _header_entries(sheet, header, w).items():
+            entries.setdefault(what, (value[0], f"{where}{value[1]}"))
+        _rows(result, sheet, first, cols, spec, w, where, edition)
+    _header_findings(result, entries, spec, roster)
     return result
 
 
-def _header_findings(result: LedgerResult, entries: dict[str, tuple[str, str]], spec: LedgerForm, roster: Roster,
-                     where: str) -> None:
+def _header_findings(result: LedgerResult, entries: dict[str, tuple[str, str]], spec: LedgerForm,
+                     roster: Roster) -> None:
     unit = entries.get("unit")
     if unit is None:
         result.issues.append(finding("ledger-unit-missing", label=spec.unit_label))
@@ -252,7 +264,7 @@ def _header_findings(result: LedgerResult, entries: dict[str, tuple[str, str]], 
         shown = f"“{industry[0]}”无法识别" if industry else "未填写"
         result.issues.append(finding("ledger-industry-unknown", label=spec.industry_label, shown=shown,
                                      options="、".join(spec.industries), value=industry[0] if industry else None,
-                                     cell=f"{where}{industry[1]}" if industry else None))
+                                     cell=industry[1] if industry else None))
     result.industry = chosen
 
 
@@ -376,8 +388,10 @@ def _rows(result: LedgerResult, sheet: Sheet, first: int, cols: dict[str, int], 
         is_fixed = status == fixed_status
         for rule in rules:
             _row_rule(rule, r, raw, values, grade, status, is_fixed, cols, by_role, major, cell, issues, nothing)
-        hazards.append(Hazard(r, values.get("found_on"), values.get("fixed_on"), values.get("deadline"), grade,
-                              is_fixed, _text(raw, finder_col), _text(raw, content_col)))
+        deadline = values.get("deadline")
+        hazards.append(Hazard(r, values.get("found_on"), values.get("fixed_on"), deadline, grade,
+                              is_fixed, _text(raw, finder_col), _text(raw, content_col), sheet.name,
+                              cell("deadline", r) if deadline is not None else None))
 
 
 def _grade_of(g: Any, grades: dict[str, str]) -> str | None:
@@ -457,8 +471,6 @@ def count(result: LedgerResult, spec: LedgerForm, start: date, end: date, as_of:
     award_grades = set(spec.award_grades)
     year_start = date(end.year, 1, 1)
     awards: list[Award] = []
-    where = f"{result.sheet}!"
-    deadline_col = result.columns.get(overdue_rule.roles[0]) if overdue_rule else None
     found = fixed = 0
     for h in result.hazards:
         if h.found_on is not None and start <= h.found_on <= end:
@@ -472,10 +484,10 @@ def count(result: LedgerResult, spec: LedgerForm, start: date, end: date, as_of:
             result.overdue_rows.append(h.row)
             result.issues.append(rule_finding(
                 overdue_rule, {"deadline": _day(h.deadline), "as_of": _day(as_of), "days": (as_of - h.deadline).days},
-                cell=f"{where}{deadline_col}{h.row}" if deadline_col else None, value=_day(h.deadline), row=h.row))
+                cell=h.deadline_cell, value=_day(h.deadline), row=h.row))
         if (h.grade in award_grades and h.found_on is not None and year_start <= h.found_on <= end):
             awards.append(Award(result.unit, result.district, h.finder, h.grade, h.found_on, h.content,
-                                h.fixed_on is not None and h.fixed_on <= end, result.path, h.row))
+                                h.fixed_on is not None and h.fixed_on <= end, result.path, h.row, h.sheet))
     result.found, result.fixed = found, fixed
     result.found_chem = None if chem is None else (found if chem else 0)
     result.fixed_chem = None if chem is None else (fixed if chem else 0)

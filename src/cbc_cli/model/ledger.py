@@ -30,6 +30,8 @@ class Hazard(NamedTuple):
     fixed_status: bool        # 状态 says fixed
     finder: str | None
     content: str | None
+    sheet: str = ""
+    deadline_cell: str | None = None   # where an overdue warning points
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class Award:
     fixed: bool
     path: Path
     row: int
+    sheet: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {"unit": self.unit, "district": self.district, "finder": self.finder, "grade": self.grade,

@@ -156,9 +156,9 @@ def award_book(summary: LedgerSummary) -> Any:
     book = XmlBook()
     label = {c.role: c.label for c in spec.columns}
     header = ["序号", label["finder"], "企业", spec.district_label, label["grade"], label["found_on"], label["content"],
-              f"{spec.fixed_status}（截至{summary.end.month}月{summary.end.day}日）", "台账文件", "行"]
+              f"{spec.fixed_status}（截至{summary.end.month}月{summary.end.day}日）", "台账文件", "位置"]
     rows = [[n, a.finder or "", a.unit or "", a.district or "未填", a.grade, a.date, a.content or "",
-             "是" if a.fixed else "否", a.path.name, a.row] for n, a in enumerate(summary.awards, 1)]
+             "是" if a.fixed else "否", a.path.name, f"{a.sheet}!{a.row}行"] for n, a in enumerate(summary.awards, 1)]
     title = (f"{summary.period.year}年度“查保促”隐患排查奖励候选名单（{spec.award_from}及以上隐患，"
              f"截至{summary.end.month}月{summary.end.day}日，共{len(rows)}条）")
     _titled_table(book.sheet("奖励候选"), title, header, rows, max_width=40)
