@@ -43,5 +43,8 @@ def find_received(paths: Iterable[str | Path], recursive: bool = False) -> Itera
             yield p
 
 
+_SYSTEM_FILES = {"thumbs.db", "desktop.ini", "ehthumbs.db"}  # what Windows leaves in a folder by itself
+
+
 def _received_name(name: str) -> bool:
-    return not (name.startswith(("~$", ".~", ".")) or name.endswith(".part"))
+    return not (name.startswith(("~$", ".~", ".")) or name.endswith(".part") or name.lower() in _SYSTEM_FILES)

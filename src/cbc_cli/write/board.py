@@ -19,12 +19,12 @@ def note(u: UnitStatus) -> str:
     """One line on a unit: why it must redo, how long it has, or what to check."""
     if u.state == "missing":
         text = ("已逾期 " + str(-u.days_left) + " 天" if u.days_left is not None and u.days_left < 0
-                else days_text(u.days_left)).replace(" ", "\u00a0")  # "还有 3 天" stays on one line
+                else days_text(u.days_left))
         later = [i.value for i in u.findings if i.code == "dated-after-today" and i.value]
         extra = [i.message for i in u.findings if i.code != "dated-after-today"]
-        if later:
-            text += f"（收到的报表填报日期为{'、'.join(later)}，晚于查看日，暂不计）"
-        return "；".join([text, *extra])
+        if later:  # on a line of its own, so that the days stay together in a narrow column
+            extra.insert(0, f"报表日期{'、'.join(later)}晚于查看日")
+        return "\n".join([text, *extra])
     if u.state in ("rejected", "skipped"):
         first = (u.errors or u.findings)[:1]
         more = len(u.errors) - 1

@@ -145,7 +145,7 @@ def write_messages(report: StatusReport, out_dir: str | Path, *, force: bool = F
         if _copy_name(u):
             copy = annotate(u.result, folder, edition=report.edition)  # type: ignore[arg-type]
             if copy is not None:
-                written.append(copy)
+                written.append(folder / copy.name)  # as the user named the folder, like the messages
         u.message = write_atomically(folder / f"{u.action}.txt",
                                      lambda tmp, t=text: Path(tmp).write_text(t, encoding="utf-8"), force=True)
         written.append(u.message)
