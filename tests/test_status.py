@@ -346,9 +346,9 @@ def test_messages_read_back(week, tmp_path):
             assert value in text, (path, value)
     nanhai = texts[out / "南海新区总工会" / "催报.txt"]
     assert nanhai.startswith("关于报送2020年上半年") and "南海新区总工会：" in nanhai
-    assert "2020年6月1日前" in nanhai and "已过 2 天" in nanhai
+    assert "2020年6月1日前" in nanhai and "已超过截止日期 2 天" in nanhai
     enterprise = texts[out / "威海化工机械有限公司工会" / "催报.txt"]
-    assert "2020年6月30日前" in enterprise and "还有 27 天" in enterprise
+    assert "2020年6月30日前" in enterprise and "距截止还有 27 天" in enterprise
     back = texts[out / "荣成市总工会" / "退回.txt"]
     assert "《荣成.xlsx》" in back and "《荣成_问题标注.xlsx》" in back and "2020年5月28日" in back
     rongcheng = next(u for u in data["units"] if u["unit"] == "荣成市总工会")

@@ -335,8 +335,8 @@ def show_status(report, written: list[Path], fmt: str) -> None:  # type: ignore[
     console.print(f"[bold]{_escape(report.roster.city.name)}　{report.period.label}报送情况"
                   f"（截至{day_text(report.today)}）[/]")
     console.print(f"[bold]{_escape(report.headline())}[/]")
-    if report.since_last is not None:
-        console.print(_escape(report.since_last.line()))
+    if report.since_last is not None:  # soft_wrap: the terminal wraps the long Chinese line, not rich at a space
+        console.print(_escape(report.since_last.line()), soft_wrap=True)
     colour = {"ok": "green", "rejected": "red", "skipped": "yellow", "missing": "red"}
     for level, units in report.levels():
         deadline = report.roster.deadline(level or "county", report.period)

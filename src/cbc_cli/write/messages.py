@@ -54,6 +54,17 @@ def _common(report: StatusReport) -> dict[str, Any]:
     }
 
 
+def deadline_phrase(days_left: int | None) -> str:
+    """How the deadline stands, as a letter says it."""
+    if days_left is None:
+        return "未设截止日期"
+    if days_left > 0:
+        return f"距截止还有 {days_left} 天"
+    if days_left == 0:
+        return "今天截止"
+    return f"已超过截止日期 {-days_left} 天"
+
+
 def _findings(u: UnitStatus, severity: str | None = None) -> list[dict[str, str]]:
     return [{"where": i.cell or "", "message": i.message} for i in u.findings
             if severity is None or i.severity == severity]
@@ -63,7 +74,7 @@ def unit_context(report: StatusReport, u: UnitStatus, annotated: str = "") -> di
     return {
         **_common(report),
         "unit": u.unit or "", "level": LEVEL_NAMES.get(u.level or "", ""),
-        "deadline": day_text(u.deadline) or day_text(report.deadline), "days": days_text(u.days_left),
+        "deadline": day_text(u.deadline) or day_text(report.deadline), "days": deadline_phrase(u.days_left),
         "overdue": u.days_left is not None and u.days_left < 0,
         "date": day_text(u.date), "files": "》《".join(p.name for p in u.files if u.result is None or p == u.result.path),
         "findings": _findings(u, "warning" if u.state == "ok" else None),
