@@ -123,6 +123,7 @@ class UnitFacts:
     score: Decimal | None = None
     parts: dict[str, Decimal] | None = None  # part -> points it contributes (their sum is the score)
     scale: Decimal | None = None             # full mark / weights that apply (≠ 1: a part did not apply)
+    applying: Decimal | None = None          # the sum of the weights that apply to the unit
     rank: int | None = None
 
     @property
@@ -225,12 +226,12 @@ def score_units(units: list[UnitFacts], config: AssessConfig, selfcheck_max: int
         applying = {k: w for k, w in config.weights.items() if values[k] is not None}
         total_w = sum(applying.values(), Decimal(0))
         if not total_w:
-            u.score, u.parts, u.scale = None, None, None
+            u.score, u.parts, u.scale, u.applying = None, None, None, None
             continue
         scale = full / total_w
         u.parts = {k: (w * values[k] * scale).quantize(CENT, ROUND_HALF_UP)  # type: ignore[operator]
                    for k, w in applying.items()}
-        u.scale = scale
+        u.scale, u.applying = scale, total_w
         u.score = sum(u.parts.values(), Decimal(0))
 
 
