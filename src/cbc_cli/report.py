@@ -111,7 +111,7 @@ def write_html(summary: Summary, path: str | Path, *, force: bool = False, made_
 def assess_context(a: Any, made_on: date) -> dict[str, Any]:
     from .model.assess import HALVES, STATE_NAMES
     from .model.edition import LEVEL_NAMES
-    from .write.assess import explanation, note
+    from .write.assess import explanation, note, scaling_note
 
     def weight(w: Any) -> str:
         return format(w.normalize(), "f")
@@ -127,12 +127,13 @@ def assess_context(a: Any, made_on: date) -> dict[str, Any]:
                 halves.append({"state": h.state, "label": label, "date": h.date.isoformat() if h.date else "",
                                "deadline": h.deadline.isoformat() if h.deadline else "未设", "returns": h.returns,
                                "first_valid": h.first_valid})
-            parts = ""
+            parts = []
             if a.weighted and u.parts is not None:
-                parts = "；".join(f"{a.part_labels[k]} {u.parts[k]}（权重{weight(a.config.weights[k])}）"
-                                 for k in a.config.weights if k in u.parts)
+                parts = [{"label": a.part_labels[k], "points": f"{u.parts[k]:.2f}", "weight": weight(a.config.weights[k])}
+                         for k in a.config.weights if k in u.parts]
             rows.append({
-                "no": u.rank if a.weighted else n, "unit": u.unit, "note": note(a, u), "halves": halves,
+                "no": u.rank if a.weighted else n, "unit": u.unit, "note": note(a, u, scaling=False), "halves": halves,
+                "scaling": scaling_note(a, u),
                 "fix_rate": _percent(u.fix_rate), "training_coverage": _percent(u.training_coverage),
                 "selfcheck": (u.selfcheck if u.selfcheck is not None else "—") if u.level == "enterprise" else "不适用",
                 "ledger": "—" if u.hazards_found is None else f"{u.hazards_found}/{u.hazards_fixed}",

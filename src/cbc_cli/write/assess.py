@@ -89,7 +89,7 @@ def unit_row(a: Assessment, n: int, u: UnitFacts) -> tuple[list[Any], list[Style
     return values, styles
 
 
-def note(a: Assessment, u: UnitFacts) -> str:
+def note(a: Assessment, u: UnitFacts, *, scaling: bool = True) -> str:
     """What the row's numbers do not say by themselves: the rejection reason, the scaling."""
     parts = []
     for half in HALVES:
@@ -98,10 +98,17 @@ def note(a: Assessment, u: UnitFacts) -> str:
             parts.append(f"{HALF_LABELS[half]}退回：{h.note}")
         elif h.state == "missing":
             parts.append(f"{HALF_LABELS[half]}未报送")
+    if scaling and (line := scaling_note(a, u)):
+        parts.append(line)
+    return "；".join(parts)
+
+
+def scaling_note(a: Assessment, u: UnitFacts) -> str:
+    """Where a part does not apply to the unit: which, and how the rest were scaled."""
     if a.weighted and u.applying is not None and u.applying != a.config.full:
         skipped = "、".join(a.part_labels[k] for k in a.config.weights if u.parts is not None and k not in u.parts)
-        parts.append(f"{skipped}不适用，其余各项按 {_weight(a.config.full)}/{_weight(u.applying)} 折算")
-    return "；".join(parts)
+        return f"{skipped}不适用，其余各项按 {_weight(a.config.full)}/{_weight(u.applying)} 折算"
+    return ""
 
 
 def assess_book(a: Assessment, made_on: date) -> XmlBook:
