@@ -338,3 +338,33 @@ def test_workbook_prints_on_a4_landscape(year, tmp_path):
     for w, h in boxes:  # A4 landscape: 842 × 595 pt
         assert (round(float(w)), round(float(h))) == (842, 595)
     assert pdf_pages(pdf) == 2   # the table on one page, 说明 on the other
+
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def test_the_readme_walk_through_on_the_examples(tmp_path):
+    """As README shows it: facts only with examples/cbc.toml; scored with examples/cbc-assess.toml."""
+    base = ["assess", "--h1", str(EXAMPLES / "报送-2020H1"), "--h2", str(EXAMPLES / "报送-2020H2"), "--format", "json"]
+    r = runner.invoke(app, [*base, "--config", str(EXAMPLES / "cbc.toml"), "-o", str(tmp_path / "a.xlsx")])
+    assert r.exit_code == 1, r.output   # 临港 sent back in June, 南海新区 never reported
+    units = {u["unit"]: u for u in json.loads(r.stdout)["units"]}
+    assert len(units) == 10 and all(u["score"] is None for u in units.values())
+    gaoqu = units["威海火炬高技术产业开发区总工会"]["H1"]
+    assert (gaoqu["state"], gaoqu["days_late"], gaoqu["date"], gaoqu["deadline"]) == ("late", 4, "2020-06-05", "2020-06-01")
+    assert units["威海经济技术开发区总工会"]["H1"]["returns"] == 2
+    assert units["威海临港经济技术开发区总工会"]["H1"]["state"] == "rejected"
+    assert units["威海临港经济技术开发区总工会"]["H2"]["state"] == "ok"
+    assert units["南海新区总工会"]["H1"]["state"] == units["南海新区总工会"]["H2"]["state"] == "missing"
+    order = list(units)
+    assert order[-3:] == ["威海火炬高技术产业开发区总工会", "威海临港经济技术开发区总工会", "南海新区总工会"]
+
+    r = runner.invoke(app, [*base, "--config", str(EXAMPLES / "cbc-assess.toml"), "--selfchecks",
+                            str(EXAMPLES / "自查表"), "-o", str(tmp_path / "b.xlsx")])
+    assert r.exit_code == 1, r.output
+    units = json.loads(r.stdout)["units"]
+    enterprises = [u for u in units if u["level"] == "enterprise"]
+    assert [(u["selfcheck"], u["rank"]) for u in enterprises] == [(56, 1), (54, 2), (54, 2), (51, 4), (None, 5)]
+    county = [u for u in units if u["level"] == "county"]
+    assert county[0]["unit"] == "环翠区总工会" and county[0]["score"] == 97.18
+    assert county[-1]["unit"] == "南海新区总工会" and county[-1]["score"] == 0
