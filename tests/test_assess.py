@@ -368,3 +368,39 @@ def test_the_readme_walk_through_on_the_examples(tmp_path):
     county = [u for u in units if u["level"] == "county"]
     assert county[0]["unit"] == "环翠区总工会" and county[0]["score"] == 97.18
     assert county[-1]["unit"] == "南海新区总工会" and county[-1]["score"] == 0
+
+
+def test_first_return_is_the_earliest_by_date_then_file_time(tmp_path, ed):
+    """Two returns with the same 填报日期: the older file was the first, and it had an error."""
+    h1, h2 = tmp_path / "h1", tmp_path / "h2"
+    h1.mkdir(), h2.mkdir()
+    v = samples.full_values(ed, "county", seed=3)
+    bad = samples.write_grid(h1 / "b.xlsx", ed, unit="甲区总工会", date_text="2020-05-20", values=dict(v, workers_chem=10 ** 7))
+    good = samples.write_list(h1 / "a.xlsx", ed, unit="甲区总工会", date_text="2020-05-20", values=v)
+    os.utime(bad, (1_590_000_000, 1_590_000_000))
+    os.utime(good, (1_590_100_000, 1_590_100_000))
+    cfg = tmp_path / "cbc.toml"
+    cfg.write_text(ROSTER, encoding="utf-8")
+    a = assess([h1], [h2], year=2020, roster=load_roster(cfg), isolation=None)
+    jia = next(u for u in a.units if u.unit == "甲区总工会").halves["H1"]
+    assert (jia.state, jia.returns, jia.first_valid, jia.file) == ("ok", 2, False, "a.xlsx")
+    os.utime(bad, (1_590_200_000, 1_590_200_000))  # now the valid one came first
+    a = assess([h1], [h2], year=2020, roster=load_roster(cfg), isolation=None)
+    assert next(u for u in a.units if u.unit == "甲区总工会").halves["H1"].first_valid is True
+
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+
+@given(st.lists(st.tuples(st.sampled_from(["ok", "late", "missing"]), st.sampled_from(["ok", "late", "missing"]),
+                          st.none() | st.floats(0, 1)), min_size=1, max_size=12))
+def test_ranks_share_ties_and_skip_after_them(rows):
+    config = AssessConfig(weights={"on_time_h1": 7, "on_time_h2": 3, "fix_rate": 5})
+    units = [_unit(f"U{i}", h1=a, h2=b, fv1=a != "missing" or None, fv2=b != "missing" or None, fix=f)
+             for i, (a, b, f) in enumerate(rows)]
+    score_units(units, config, 57)
+    ranked = rank_units(units)
+    for u in ranked:
+        assert u.rank == 1 + sum(1 for o in units if o.score > u.score)   # 1, 1, 3
+        assert sum(u.parts.values()) == u.score and 0 <= u.score <= 15
+    assert [u.score for u in ranked] == sorted((u.score for u in units), reverse=True)
