@@ -90,7 +90,7 @@ def assess(h1: Iterable[str | Path], h2: Iterable[str | Path], *, year: int | No
                         files={"H1": len(first.results), "H2": len(second.results)},
                         unlisted={"H1": [c.unit for c in first.unlisted], "H2": [c.unit for c in second.unlisted]},
                         deadlines={lv: {"H1": roster.deadline(lv, first.period), "H2": roster.deadline(lv, second.period)}
-                                   for lv in LEVELS if lv in roster.deadlines})
+                                   for lv in LEVELS if lv in roster.deadlines and any(u.level == lv for u in roster.units)})
     if selfchecks is not None:
         result.selfchecks_given = True
         attach_selfchecks(result, list(selfchecks), year=year, roster=roster, edition=ed, recursive=recursive,
