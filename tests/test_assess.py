@@ -404,3 +404,13 @@ def test_ranks_share_ties_and_skip_after_them(rows):
         assert u.rank == 1 + sum(1 for o in units if o.score > u.score)   # 1, 1, 3
         assert sum(u.parts.values()) == u.score and 0 <= u.score <= 15
     assert [u.score for u in ranked] == sorted((u.score for u in units), reverse=True)
+
+
+def test_november_held_against_june_as_aggregate_previous_does():
+    """文登 typed only the second half's trainees in November (examples): noted, not scored."""
+    a = assess([EXAMPLES / "报送-2020H1"], [EXAMPLES / "报送-2020H2"], roster=load_roster(EXAMPLES / "cbc.toml"),
+               isolation=None)
+    assert [u.unit for u in a.units if u.below_first_half] == ["文登区总工会"]
+    from cbc_cli.write.assess import note
+
+    assert "少于上半年" in note(a, next(u for u in a.units if u.unit == "文登区总工会"))

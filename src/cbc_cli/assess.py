@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from .aggregate import AggregateError, aggregate
+from .aggregate import AggregateError, aggregate, hold_against
 from .batch.run import Progress
 from .model.assess import AssessConfig, Assessment, HalfFacts, UnitFacts, rank_units, score_units
 from .model.config import Roster, default_roster
@@ -75,10 +75,13 @@ def assess(h1: Iterable[str | Path], h2: Iterable[str | Path], *, year: int | No
     year = first.period.year
     second = aggregate(list(h2), period=Period(year=year, half="H2"), **common)  # type: ignore[arg-type]
 
+    # hold each counted November return against its June one, as aggregate --previous does
+    _, lower = hold_against({c.unit: c.result for c in first.counted}, [c.result for c in second.counted], ed,
+                            first.period)
     units: list[UnitFacts] = []
     for u in roster.units:
         halves = {"H1": half_facts(first, u.name), "H2": half_facts(second, u.name)}
-        facts = UnitFacts(u.name, u.level, halves)
+        facts = UnitFacts(u.name, u.level, halves, below_first_half=u.name in lower)
         h2_counted = next((c for c in second.counted if c.unit == u.name), None)
         if h2_counted is not None:
             ind = second.indicators(h2_counted.result.values)

@@ -378,6 +378,10 @@ def show_assessment(a, written: list[Path], fmt: str) -> None:  # type: ignore[n
             f"{_escape(u.unit)}（" + "、".join(f"{'上' if h == 'H1' else '下'}半年{STATE_NAMES[u.halves[h].state]}"
                                               for h in HALVES if not u.halves[h].counted) + "）"
             for u in a.outstanding))
+    lower = [u.unit for u in a.units if u.below_first_half]
+    if lower:
+        console.print("[yellow]提醒：[/]下半年报表有全年累计数少于上半年（用 cbc aggregate --previous 查看）："
+                      + _escape("、".join(lower)))
     if a.selfchecks_unmatched:
         console.print("[yellow]提醒：[/]这些自查表的单位不是名册中的企业工会，未列入："
                       + _escape("、".join(a.selfchecks_unmatched)))

@@ -115,6 +115,7 @@ class UnitFacts:
     halves: dict[str, HalfFacts]
     fix_rate: float | None = None            # from the November (H2) return
     training_coverage: float | None = None
+    below_first_half: bool = False           # a November figure kept for the year is below the June one
     selfcheck: int | None = None             # enterprise unions: the self-check total
     selfcheck_file: str | None = None
     hazards_found: int | None = None         # from the ledgers, where given

@@ -98,6 +98,8 @@ def note(a: Assessment, u: UnitFacts, *, scaling: bool = True) -> str:
             parts.append(f"{HALF_LABELS[half]}退回：{h.note}")
         elif h.state == "missing":
             parts.append(f"{HALF_LABELS[half]}未报送")
+    if u.below_first_half:
+        parts.append("下半年报表有全年累计数少于上半年（cbc aggregate --previous 查看）")
     if scaling and (line := scaling_note(a, u)):
         parts.append(line)
     return "；".join(parts)
