@@ -414,3 +414,19 @@ def test_november_held_against_june_as_aggregate_previous_does():
     from cbc_cli.write.assess import note
 
     assert "少于上半年" in note(a, next(u for u in a.units if u.unit == "文登区总工会"))
+
+
+def test_one_folder_for_the_whole_year_gives_the_same_facts(tmp_path):
+    """A clerk who keeps the year's returns in one folder passes it twice: a June return in it is
+    not a November return sent back."""
+    import shutil
+
+    both = tmp_path / "全年"
+    both.mkdir()
+    for half in ("报送-2020H1", "报送-2020H2"):
+        for p in (EXAMPLES / half).iterdir():
+            shutil.copy2(p, both / p.name)
+    roster = load_roster(EXAMPLES / "cbc.toml")
+    apart = assess([EXAMPLES / "报送-2020H1"], [EXAMPLES / "报送-2020H2"], roster=roster, isolation=None)
+    together = assess([both], [both], roster=roster, isolation=None)
+    assert facts(together) == facts(apart)

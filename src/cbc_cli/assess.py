@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from .aggregate import AggregateError, aggregate, hold_against
+from .aggregate import AggregateError, _period_mismatch, aggregate, hold_against
 from .batch.run import Progress
 from .model.assess import AssessConfig, Assessment, HalfFacts, UnitFacts, rank_units, score_units
 from .model.config import Roster, default_roster
@@ -69,10 +69,12 @@ def assess(h1: Iterable[str | Path], h2: Iterable[str | Path], *, year: int | No
         first = aggregate(list(h1), period=Period(year=year, half="H1") if year else None, **common)  # type: ignore[arg-type]
     except AggregateError as exc:
         raise AssessError(f"上半年（--h1）：{exc}".replace("--period 指定，如 --period 2020H1", "--year 指定年份，如 --year 2020")) from None
-    if first.period.half != "H1":
-        raise AssessError(f"--h1 文件夹中的报表看来是{first.period.label}的；请检查 --h1 和 --h2 是否写反，"
-                          f"或用 --year 指定年份。")
     year = first.period.year
+    if first.period.half != "H1":  # mostly November returns: one folder for the year, or the folders swapped
+        first = aggregate(list(h1), period=Period(year=year, half="H1"), **common)  # type: ignore[arg-type]
+        if not first.counted:
+            raise AssessError(f"--h1 文件夹中的报表看来是{year}年下半年的；请检查 --h1 和 --h2 是否写反，"
+                              f"或用 --year 指定年份。")
     second = aggregate(list(h2), period=Period(year=year, half="H2"), **common)  # type: ignore[arg-type]
 
     # hold each counted November return against its June one, as aggregate --previous does
@@ -127,7 +129,10 @@ def half_facts(summary: Summary, unit: str) -> HalfFacts:
     deadline = summary.deadline_for(unit)
     counted = next((c for c in summary.counted if c.unit == unit), None)
     accepted = [r.result for r in summary.replaced if r.result.unit == unit]
-    rejected = [(r.result, r.reason) for r in summary.rejected if r.result.unit == unit]
+    # a return of the other half-year lying in this folder (one folder for the whole year) was not
+    # sent for this half: it is neither counted as sent nor as sent back here
+    rejected = [(r.result, r.reason) for r in summary.rejected
+                if r.result.unit == unit and _period_mismatch(r.result, summary.period) is None]
     sent: list[tuple[FileResult, bool]] = [(r, True) for r in accepted] + [(r, False) for r, _ in rejected]
     if counted is not None:
         sent.append((counted.result, True))

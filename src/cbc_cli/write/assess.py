@@ -166,7 +166,7 @@ def explanation(a: Assessment) -> list[str]:
         + "；".join(f"{LEVEL_NAMES.get(lv, lv)} 上半年 {d['H1'] or '未设'}、下半年 {d['H2'] or '未设'}"
                    for lv, d in a.deadlines.items()),
         "迟报天数：填报日期晚于截止日期的天数（跨月按日历计算）。",
-        "报送份数：该单位在该半年文件夹中的全部报表，包括更正件和被退回的报表。",
+        "报送份数：该单位在该半年文件夹中的全部报表，包括更正件和被退回的报表（文件夹中另一半年的报表不算）。",
         "首次合格：该单位最早的一份报表（按填报日期，再按文件时间）是否无错误、可计入。",
         f"{a.part_labels['fix_rate']}、{a.part_labels['training_coverage']}：取自下半年（11月）报表，为全年累计数。",
     ]
