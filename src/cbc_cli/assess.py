@@ -81,10 +81,12 @@ def assess(h1: Iterable[str | Path], h2: Iterable[str | Path], *, year: int | No
     _, lower = hold_against({c.unit: c.result for c in first.counted}, [c.result for c in second.counted], ed,
                             first.period)
     units: list[UnitFacts] = []
+    index1, index2 = HalfIndex(first), HalfIndex(second)
+    lower_units = set(lower)
     for u in roster.units:
-        halves = {"H1": half_facts(first, u.name), "H2": half_facts(second, u.name)}
-        facts = UnitFacts(u.name, u.level, halves, below_first_half=u.name in lower)
-        h2_counted = next((c for c in second.counted if c.unit == u.name), None)
+        halves = {"H1": half_facts(first, u.name, index1), "H2": half_facts(second, u.name, index2)}
+        facts = UnitFacts(u.name, u.level, halves, below_first_half=u.name in lower_units)
+        h2_counted = index2.counted.get(u.name)
         if h2_counted is not None:
             ind = second.indicators(h2_counted.result.values)
             facts.fix_rate, facts.training_coverage = ind.get("fix_rate"), ind.get("training_coverage")
@@ -124,15 +126,13 @@ def part_labels(ed: Edition) -> dict[str, str]:
     return labels
 
 
-def half_facts(summary: Summary, unit: str) -> HalfFacts:
+def half_facts(summary: Summary, unit: str, index: HalfIndex | None = None) -> HalfFacts:
     """One unit's facts in one half, from the decision `cbc aggregate` made."""
+    index = index or HalfIndex(summary)
     deadline = summary.deadline_for(unit)
-    counted = next((c for c in summary.counted if c.unit == unit), None)
-    accepted = [r.result for r in summary.replaced if r.result.unit == unit]
-    # a return of the other half-year lying in this folder (one folder for the whole year) was not
-    # sent for this half: it is neither counted as sent nor as sent back here
-    rejected = [(r.result, r.reason) for r in summary.rejected
-                if r.result.unit == unit and _period_mismatch(r.result, summary.period) is None]
+    counted = index.counted.get(unit)
+    accepted = index.replaced.get(unit, [])
+    rejected = index.rejected.get(unit, [])
     sent: list[tuple[FileResult, bool]] = [(r, True) for r in accepted] + [(r, False) for r, _ in rejected]
     if counted is not None:
         sent.append((counted.result, True))
@@ -146,6 +146,22 @@ def half_facts(summary: Summary, unit: str) -> HalfFacts:
                          res.path.name)
     last, why = max(rejected, key=lambda s: _sent_order(s[0]))
     return HalfFacts("rejected", last.date, deadline, None, len(sent), first_valid, last.path.name, why)
+
+
+class HalfIndex:
+    """A half's decision by unit: its counted return, replaced returns, and returns sent back.
+    A return of the other half-year lying in this folder (one folder for the whole year) was not
+    sent for this half: it is neither counted as sent nor as sent back here."""
+
+    def __init__(self, summary: Summary):
+        self.counted = {c.unit: c for c in summary.counted}
+        self.replaced: dict[str, list[FileResult]] = {}
+        for r in summary.replaced:
+            self.replaced.setdefault(r.result.unit or "", []).append(r.result)
+        self.rejected: dict[str, list[tuple[FileResult, str]]] = {}
+        for x in summary.rejected:
+            if x.result.unit and _period_mismatch(x.result, summary.period) is None:
+                self.rejected.setdefault(x.result.unit, []).append((x.result, x.reason))
 
 
 def _sent_order(r: FileResult) -> tuple[date, float, str]:
