@@ -442,6 +442,71 @@ def status_cmd(
     raise typer.Exit(0 if report.complete else 1)
 
 
+@app.command("assess")
+def assess_cmd(
+    h1: Annotated[list[Path], typer.Option("--h1", help="上半年（6月）各单位报送的统计表所在文件夹（或文件，可写多次）。", show_default=False)],
+    h2: Annotated[list[Path], typer.Option("--h2", help="下半年（11月）各单位报送的统计表所在文件夹（或文件，可写多次）。", show_default=False)],
+    selfchecks: Annotated[Optional[list[Path]], typer.Option("--selfchecks", help="企业工会的自查表（附件2）所在文件夹：列出各企业工会的自查得分。", show_default=False)] = None,
+    ledgers: Annotated[Optional[list[Path]], typer.Option("--ledgers", help="隐患台账所在文件夹：列出查出和整改的隐患数、奖励候选。", show_default=False)] = None,
+    year: Annotated[Optional[int], typer.Option("--year", help="考核年度，如 2020；默认从上半年的报表推断。", min=2000, max=2099, show_default=False)] = None,
+    out: Annotated[Optional[Path], typer.Option("-o", "--out", help="年度考核工作簿（默认：查保促年度考核_年度.xlsx）。", show_default=False)] = None,
+    html: Annotated[Optional[Path], typer.Option("--html", help="另生成一份给领导看的网页。", show_default=False)] = None,
+    recursive: RecursiveOpt = False,
+    fmt: FormatOpt = "table",
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="并行读取的进程数（默认：CPU 核数）。", min=1, show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件。")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="不使用缓存，所有文件重新读取。")] = False,
+    config: ConfigOpt = None,
+    edition: EditionOpt = None,
+    debug: Annotated[bool, typer.Option("--debug", help="出错时显示程序的详细信息（供开发人员排查）。")] = False,
+) -> None:
+    """年度考核：每个单位一行，列出全年两次报送情况、整改率、覆盖率和自查得分。
+
+    每个半年：按时、迟报、退回或未报，填报日期和截止日期，迟报天数，报送份数（更正件也算），
+    第一份是否合格；下半年（11月）报表的隐患整改率和安全培训覆盖率；企业工会的自查得分。
+
+    默认只列事实，按“两次都按时且首次合格”在前、迟报天数少的在前排序；
+    cbc.toml 的 \\[assess.weights] 设定权重时，另算考核得分（每项得分和权重列在同一行）并排名，同分同名次。
+
+    退出码：0 所有单位两次都已计入；1 有单位某半年退回或未报（考核表照样生成）；2 无法完成。
+
+    示例：cbc assess --h1 报送-2020H1/ --h2 报送-2020H2/ --selfchecks 自查表/ --html 年度考核.html
+    """
+    from .assess import AssessError, assess
+    from .model.assess import AssessConfigError, load_assess_config
+    from .render import progress_bar, show_assessment
+
+    _inputs([*h1, *h2, *(selfchecks or []), *(ledgers or [])])
+    _format(fmt)
+    roster = _roster(config)
+    try:
+        weights = load_assess_config(config)
+    except AssessConfigError as exc:
+        raise _fail(str(exc)) from None
+
+    def work():  # type: ignore[no-untyped-def]
+        from .report import write_assess_html
+        from .write.assess import write_assessment
+        from .write.files import check_free
+
+        with progress_bar(enabled=fmt != "json") as progress:
+            result = assess(h1, h2, year=year, selfchecks=selfchecks, ledgers=ledgers, roster=roster, config=weights,
+                            edition=edition, recursive=recursive, jobs=jobs, progress=progress, cache=not no_cache)
+        target = out or Path(f"查保促年度考核_{result.year}.xlsx")
+        check_free([t for t in (target, html) if t is not None], force)
+        written = [write_assessment(result, target, force=force)]
+        if html is not None:
+            written.append(write_assess_html(result, html, force=force))
+        return result, written
+
+    try:
+        result, written = _guarded(debug, work)
+    except AssessError as exc:
+        raise _fail(str(exc)) from None
+    show_assessment(result, written, fmt)
+    raise typer.Exit(1 if result.outstanding else 0)
+
+
 def _guarded(debug: bool, work):  # type: ignore[no-untyped-def]
     """Run the library call; anything unexpected becomes one Chinese line, not a traceback."""
     from .aggregate import AggregateError

@@ -362,3 +362,72 @@ def show_status(report, written: list[Path], fmt: str) -> None:  # type: ignore[
         console.print(t)
     for p in written:
         console.print(f"已写入 {_escape(str(p))}")
+
+
+def show_assessment(a, written: list[Path], fmt: str) -> None:  # type: ignore[no-untyped-def]
+    """cbc assess: per level, one row per unit: each half's state, the year's indicators, the
+    self-check, and (with weights) the score, its parts and the rank."""
+    from .model.assess import HALVES, STATE_NAMES
+
+    if fmt == "json":
+        print_json(a.to_json())
+        return
+    method = "按权重计分排名" if a.weighted else "仅列事实（未设权重）"
+    console.print(f"[bold]{_escape(a.city)}　{a.year}年度“查保促”考核情况[/]　{method}")
+    colours = {"ok": "green", "late": "yellow", "rejected": "red", "missing": "red"}
+
+    def half(h) -> str:  # type: ignore[no-untyped-def]
+        state = STATE_NAMES[h.state] + (f"{h.days_late}天" if h.state == "late" else "")
+        when = f" {h.date:%m-%d}" if h.date else ""
+        extra = []
+        if h.returns > 1:
+            extra.append(f"{h.returns}份")
+        if h.first_valid is False and h.counted:
+            extra.append("首次退回")
+        more = f"\n[dim]{'，'.join(extra)}[/]" if extra else ""
+        return f"[{colours[h.state]}]{state}[/]{when}{more}"
+
+    for level, units in a.levels():
+        t = Table(title=f"{LEVEL_NAMES.get(level, level)}单位", title_justify="left")
+        t.add_column("名次" if a.weighted else "序号", justify="right", no_wrap=True)
+        t.add_column("单位", overflow="fold", min_width=12)
+        t.add_column("上半年", no_wrap=True)
+        t.add_column("下半年", no_wrap=True)
+        t.add_column(_escape(a.part_labels["fix_rate"]), justify="right", min_width=6, overflow="fold")
+        t.add_column(_escape(a.part_labels["training_coverage"]), justify="right", min_width=6, overflow="fold")
+        if a.selfchecks_given and level == "enterprise":
+            t.add_column(f"自查（{a.selfcheck_max}）", justify="right", no_wrap=True)
+        if a.weighted:
+            t.add_column("得分", justify="right", no_wrap=True)
+        for n, u in enumerate(units, 1):
+            row = [str(u.rank if a.weighted else n), _escape(u.unit), *(half(u.halves[h]) for h in HALVES),
+                   "—" if u.fix_rate is None else f"{u.fix_rate * 100:.1f}%",
+                   "—" if u.training_coverage is None else f"{u.training_coverage * 100:.1f}%"]
+            if a.selfchecks_given and level == "enterprise":
+                row.append("—" if u.selfcheck is None else str(u.selfcheck))
+            if a.weighted:
+                row.append("—" if u.score is None else f"{u.score:.2f}")
+            t.add_row(*row)
+        console.print(t)
+    if a.weighted:
+        weights = "，".join(f"{_escape(a.part_labels[k])} {format(w.normalize(), 'f')}" for k, w in a.config.weights.items())
+        console.print(f"权重（满分 {format(a.config.full.normalize(), 'f')}）：{weights}；各单位得分构成见工作簿。")
+    clean = sum(1 for u in a.units if u.clean)
+    console.print(f"共 {len(a.units)} 个单位：全年按时且首次合格 {clean} 个，有半年未计入（退回或未报）{len(a.outstanding)} 个。")
+    if a.outstanding:
+        console.print("未计入：" + "；".join(
+            f"{_escape(u.unit)}（" + "、".join(f"{'上' if h == 'H1' else '下'}半年{STATE_NAMES[u.halves[h].state]}"
+                                              for h in HALVES if not u.halves[h].counted) + "）"
+            for u in a.outstanding))
+    lower = [u.unit for u in a.units if u.below_first_half]
+    if lower:
+        console.print("[yellow]提醒：[/]下半年报表有全年累计数少于上半年（用 cbc aggregate --previous 查看）："
+                      + _escape("、".join(lower)))
+    if a.selfchecks_unmatched:
+        console.print("[yellow]提醒：[/]这些自查表的单位不是名册中的企业工会，未列入："
+                      + _escape("、".join(a.selfchecks_unmatched)))
+    if a.selfchecks_invalid:
+        console.print("[yellow]提醒：[/]这些自查表有错误，未计分（请用 cbc score 查看）："
+                      + _escape("、".join(a.selfchecks_invalid)))
+    for p in written:
+        console.print(f"已写入 {_escape(str(p))}")

@@ -239,7 +239,8 @@ def load_roster(config: str | Path | None = None, cwd: Path | None = None) -> Ro
         if not path.is_file():
             return _build(base, "内置名册（威海市）")
     user = _read_toml(path)
-    unknown = set(user) - {"roster", "city", "deadlines", "units", "own", "limits", "contact", "messages"}
+    unknown = set(user) - {"roster", "city", "deadlines", "units", "own", "limits", "contact", "messages",
+                           "assess"}  # [assess]: the year-end weights, read by model/assess.py
     if unknown:
         raise ConfigError(f"配置文件 {path.name} 中有无法识别的部分：{'、'.join(sorted(unknown))}")
     replace = bool(user.get("roster", {}).get("replace", False))
