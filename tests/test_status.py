@@ -519,3 +519,23 @@ def test_readme_example(cache_home):
     assert {u["unit"] for u in data["units"] if u["state"] == "missing"} == {"威海火炬高技术产业开发区总工会", "南海新区总工会"}
     after = runner.invoke(app, args + ["--today", "2020-06-08", "--format", "json"])
     assert json.loads(after.stdout)["counts"]["late"] == 1
+
+
+def test_on_the_real_day_a_future_dated_return_has_come(tmp_path):
+    """Without --today, a file in the folder has come, whatever date is typed in it: a mistyped
+    future date must not make its unit look missing (only a replay with --today holds it back)."""
+    import shutil
+
+    from cbc_cli.model.config import load_roster
+    from cbc_cli.status import status
+
+    d = tmp_path / "in"
+    d.mkdir()
+    src = ROOT / "examples" / "报送-2020H1" / "高区总工会.xlsx"   # dated 2020-06-05
+    shutil.copy(src, d / src.name)
+    roster = load_roster(ROOT / "examples" / "cbc.toml")
+    real_day = status([d], roster=roster, isolation=None)
+    replay = status([d], roster=roster, today=__import__("datetime").date(2020, 6, 3), isolation=None)
+    state = lambda rep: {u.unit: u.state for u in rep.units}["威海火炬高技术产业开发区总工会"]
+    assert state(real_day) == "ok"
+    assert state(replay) == "missing"

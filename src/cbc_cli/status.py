@@ -2,7 +2,7 @@
 
 The same reading and deciding as `cbc aggregate` (batch.run.read_returns with the same result
 cache, then aggregate.decide), seen as of a day:
-- a return dated after that day has not come yet (a replay with --today); its file is listed
+- with --today (a replay of an earlier morning), a return dated after that day has not come yet; its file is listed
   with the unit, with a warning saying so;
 - every file that came is accounted for, workbook or not: one cbc cannot read as a 统计表 (a
   PDF, a broken file, a self-check) makes its unit `skipped`, found by the unit written in it or,
@@ -65,6 +65,7 @@ def status(paths: Iterable[str | Path], *, today: date | None = None, recursive:
     """Every roster unit's state as of today. history: True for the history in cbc's cache
     folder, or a History; False records nothing and compares with nothing."""
     paths = [Path(p) for p in paths]
+    replay = today is not None  # --today: look as of an earlier morning, so later-dated returns had not come
     today = today or date.today()
     ed = edition if isinstance(edition, Edition) else get_edition(edition)
     roster = roster if roster is not None else default_roster()
@@ -74,8 +75,11 @@ def status(paths: Iterable[str | Path], *, today: date | None = None, recursive:
                         isolation=isolation, cache=cache)
     readable = [r for r in read if r.readable and r.form == "stats"]
     unreadable = [r for r in read if not (r.readable and r.form == "stats")]
-    later = [r for r in readable if r.date and r.date > today]
-    arrived = [r for r in readable if not (r.date and r.date > today)]
+    # A file that is in the folder has come. Only a replay (--today) holds back returns dated after
+    # the day looked at; on the real day a mistyped future date must not make a unit look missing.
+    later = [r for r in readable if replay and r.date and r.date > today]
+    held = {id(r) for r in later}
+    arrived = [r for r in readable if id(r) not in held]
     if period is None:
         period = infer_period(readable) or period_of_day(today, roster)
     counted, replaced, rejected, _missing = decide(arrived, roster=roster, period=period)
