@@ -190,7 +190,7 @@ def _format(fmt: str) -> str:
     return fmt
 
 
-PathsArg = Annotated[list[Path], typer.Argument(metavar="路径...", help="报表文件或文件夹（文件夹：其中的每个工作簿；其他文件列为“未读取”并说明原因）。", show_default=False)]
+PathsArg = Annotated[list[Path], typer.Argument(metavar="路径", help="报表文件或文件夹（文件夹：其中的每个工作簿；其他文件列为“未读取”并说明原因）。", show_default=False)]
 RecursiveOpt = Annotated[bool, typer.Option("--recursive", "-r", help="也检查子文件夹。")]
 LevelOpt = Annotated[Optional[str], typer.Option("--level", metavar="<层级>", help="名册中找不到单位时按哪一级检查：企业、县级、市级。", show_default=False)]
 

@@ -363,7 +363,7 @@ def show_summary(summary, written: list[Path], fmt: str, verbose: bool = False) 
         if others:
             first = others[0]
             more = f"（另有 {len(others) - 1} 条，见汇总工作簿“问题”表）" if len(others) > 1 else ""
-            notes.add_row(_escape(c.unit), f"提醒 {len(others)} 条", _escape(first.where_message() + more),
+            notes.add_row(_escape(c.unit), f"提醒 {len(others)} 条", _escape(first.where_message + more),
                           *(("、".join(dict.fromkeys(i.code for i in others)),) if verbose else ()))
             rows += 1
     if rows:
