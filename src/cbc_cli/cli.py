@@ -366,6 +366,8 @@ def score_cmd(
 
     ranking, written = _guarded(debug, work)
     show_scores(ranking, written, fmt, skipped=found.skipped, verbose=verbose)
+    if not ranking.results:  # nothing to score: the job could not be done
+        raise typer.Exit(USAGE)
     failed = any(not r.valid or (strict and r.warnings) for r in ranking.results) or any(not s.quiet for s in found.skipped)
     raise typer.Exit(FINDINGS if failed else OK)
 

@@ -139,7 +139,7 @@ def show_roster(roster: Roster, fmt: str, edition: Edition | None = None, verbos
     console.print(f"名册来源：{_escape(roster.source)}　市级单位：{_escape(roster.city.name)}")
     t = Table()
     for col in ("单位", "别名", "层级", "总工会"):
-        t.add_column(col, overflow="fold", no_wrap=col in ("层级", "总工会"))
+        t.add_column(col, overflow="fold", no_wrap=col in ("单位", "层级", "总工会"))
     for u in roster.units:
         t.add_row(_escape(u.name), _escape("、".join(u.aliases)), LEVEL_NAMES[u.level], "是" if u.federation else "否")
     console.print(t)
