@@ -178,7 +178,13 @@ def test_common_options_are_taken_by_every_command(tmp_path):
         help_text = run(cmd, "--help").stdout
         for opt in ("--format", "--force", "--debug", "--config", "--no-cache", "--jobs", "--verbose"):
             assert opt in help_text, (cmd, opt)
-    assert run("score", EXAMPLES, "--no-cache", "-j", "1", "--format", "json").exit_code in (0, 1)
+    ed = get_edition()
+    sc = tmp_path / "自查表"
+    sc.mkdir()
+    samples.write_selfcheck_generated(sc / "a.xlsx", ed, unit="某企业工会", scores=samples.full_scores(ed))
+    scored = run("score", sc, "--no-cache", "-j", "1", "--format", "json")
+    assert scored.exit_code in (0, 1) and json.loads(scored.stdout)["files"]
+    assert run("score", EXAMPLES, "--no-cache").exit_code == 2  # 统计表 only: nothing to score
     result = run("aggregate", EXAMPLES, "-j", "0")
     assert result.exit_code == 2 and "--jobs 至少为 1" in result.output
 

@@ -139,3 +139,19 @@ def test_every_command_on_a_terminal(tmp_path, cols):
         assert all(len(line) <= cols for line in shown.splitlines()), args
     code, out = on_pty(["roster"], 80, tmp_path)
     assert "威海火炬高技术产业开发区总工会" in text(out)  # the longest unit name, not cut at 80
+
+
+@pytest.mark.slow
+def test_help_of_every_command_at_100_columns_is_whole_and_chinese(tmp_path):
+    for cmd in ("new-form", "forms", "roster", "validate", "score", "aggregate"):
+        code, out = on_pty([cmd, "--help"], 100, tmp_path)
+        shown = text(out)
+        assert code == 0, shown
+        assert "…" not in shown and "用法：cbc " + cmd + " [选项]" in shown, shown
+        assert not re.search(r"<(bool|str|path|int|list)|\[OPTIONS\]|\[x>=|Usage|Options|Arguments", shown), shown
+
+
+def test_usage_error_on_a_terminal_is_chinese_and_exits_2(tmp_path):
+    code, out = on_pty(["aggregate", "-j", "x", "."], 80, tmp_path)
+    shown = text(out)
+    assert code == 2 and "应是整数" in shown and "Input should" not in shown, shown

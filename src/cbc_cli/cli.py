@@ -79,7 +79,7 @@ PreviousOpt = Annotated[Optional[list[Path]], typer.Option(
 
 @app.command("new-form")
 def new_form(
-    form: Annotated[Optional[str], typer.Argument(metavar="[表]", help="生成哪张表：统计表（stats）或自查表（selfcheck）；不写则两张都生成。", show_default=False)] = None,
+    form: Annotated[Optional[str], typer.Argument(metavar="表", help="生成哪张表：统计表（stats）或自查表（selfcheck）；不写则两张都生成。", show_default=False)] = None,
     out: Annotated[Path, typer.Option("-o", "--out", metavar="<文件夹>", help="输出文件夹。")] = Path("."),
     unit: Annotated[Optional[str], typer.Option("--unit", metavar="<单位>", help="预先填好填报单位。", show_default=False)] = None,
     period: PeriodOpt = None,
@@ -471,9 +471,7 @@ def _guarded(debug: bool, work):  # type: ignore[no-untyped-def]
     except typer.Exit:
         raise
     except KeyboardInterrupt:
-        from .render import error
-
-        error("已中止。")
+        _aborted()
         raise typer.Exit(ABORTED) from None
     except DefinitionError as exc:
         raise _fail(str(exc)) from None
@@ -491,6 +489,18 @@ def _guarded(debug: bool, work):  # type: ignore[no-untyped-def]
         raise _fail(f"程序内部错误：{type(exc).__name__}: {exc}（加 --debug 查看详细信息）") from None
 
 
+_said: list[bool] = []
+
+
+def _aborted() -> None:
+    """Say 已中止 once (typer turns a Ctrl-C outside the library call into exit 130 silently)."""
+    if not _said:
+        from .render import error
+
+        error("已中止。")
+        _said.append(True)
+
+
 def main() -> None:  # the console script
     """Run the command, then leave without tearing the interpreter down.
 
@@ -499,10 +509,14 @@ def main() -> None:  # the console script
     and closed, the workers have been stopped and the cache closed. So flush the terminal and go.
     Under a tracer or coverage, exit normally so they can write their data."""
     try:
-        app()
+        app(prog_name="cbc")
         code: Any = 0
     except SystemExit as exc:
         code = exc.code
+    except KeyboardInterrupt:  # pragma: no cover - typer normally turns it into exit 130
+        code = ABORTED
+    if code == ABORTED:
+        _aborted()
     if sys.gettrace() is not None or "coverage" in sys.modules:
         sys.exit(code)
     if code is None:
