@@ -53,6 +53,7 @@ def mixed(tmp_path: Path) -> Path:
     (d / "~$环翠区总工会-统计表.xlsx").write_bytes(b"lock")
     (d / ".DS_Store").write_bytes(b"x")
     (d / "旧表").mkdir()
+    (d / "失效的链接.xlsx").symlink_to(tmp_path / "不存在.xlsx")
     return d
 
 
@@ -64,11 +65,11 @@ def test_every_file_in_a_folder_is_read_or_skipped_with_its_reason(mixed):
     skipped = {Path(s["path"]).name: s for s in data["skipped"]}
     assert read == {"环翠区总工会-统计表.xlsx", "高区.et"}
     assert set(skipped) == {"南海新区总工会-统计表.pdf", "文登区-统计表.docx", "乳山.csv", "照片.jpg",
-                            "~$环翠区总工会-统计表.xlsx", ".DS_Store", "旧表"}
+                            "~$环翠区总工会-统计表.xlsx", ".DS_Store", "旧表", "失效的链接.xlsx"}
     assert {n: s["code"] for n, s in skipped.items()} == {
         "南海新区总工会-统计表.pdf": "not-excel", "文登区-统计表.docx": "not-excel", "乳山.csv": "not-excel",
         "照片.jpg": "not-excel", "~$环翠区总工会-统计表.xlsx": "lock-file", ".DS_Store": "hidden-file",
-        "旧表": "subfolder"}
+        "旧表": "subfolder", "失效的链接.xlsx": "not-a-file"}
     assert "PDF" in skipped["南海新区总工会-统计表.pdf"]["reason"]
     assert skipped["~$环翠区总工会-统计表.xlsx"]["quiet"] and not skipped["乳山.csv"]["quiet"]
 

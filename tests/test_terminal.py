@@ -117,6 +117,7 @@ def test_ctrl_c_stops_cleanly_with_130_and_writes_nothing(tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".cbc-")]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cols", [80, 120])
 def test_every_command_on_a_terminal(tmp_path, cols):
     """Each command's everyday output at both widths: Chinese, nothing cut with "…", the

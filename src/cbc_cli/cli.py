@@ -421,12 +421,12 @@ def aggregate_cmd(
         return out or Path(f"查保促汇总_{per}.xlsx")
 
     def check():  # type: ignore[no-untyped-def]
-        from .write.files import check_outputs
+        from .write.files import check_folder, check_outputs
 
         first = out if out is not None else (default_target(p) if p is not None else None)
         check_outputs([(first, (".xlsx",)), (html, (".html", ".htm"))], force)
-        if first is None:  # the name waits for the period; the folder can be checked now
-            check_outputs([(Path("查保促汇总.xlsx"), (".xlsx",))], True)
+        if first is None:  # the name waits for the period; the folder it goes in can be checked now
+            check_folder(Path("."))
 
     _guarded(debug, check)
     found = scan(paths, recursive)
