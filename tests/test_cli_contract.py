@@ -191,11 +191,14 @@ def test_common_options_are_taken_by_every_command(tmp_path):
 
 
 @pytest.mark.parametrize("args", [("validate",), ("validate", "--jobs", "x", "."), ("valdate",),
-                                  ("validate", "--fromat", "json", "."), ("aggregate", "-o")])
+                                  ("validate", "--fromat", "json", "."), ("aggregate", "-o"), ("forms", "extra"),
+                                  ("roster", "--config"), ("new-form", "--unit"), ("score", "--jobs", "1.5", "."),
+                                  ("validate", ".", "--format", "xml"), ("aggregate", ".", "--level", "省级")])
 def test_usage_errors_are_chinese(args):
     result = run(*args)
     assert result.exit_code == 2
-    shown = re.sub(r"--?[\w-]+|'[^']*'|“[^”]*”|cbc|json|validate|aggregate", "", result.output)
+    shown = re.sub(r"--?[\w-]+|'[^']*'|“[^”]*”|cbc|json|xml|table|enterprise|county|city|validate|aggregate|forms|roster|score|new-form|extra", "",
+                   result.output)
     assert not re.search(r"[A-Za-z]{3,}", shown), result.output
 
 

@@ -33,7 +33,7 @@ _ERRORS = [
     (r"\s*Did you mean (.*)\?", r"您是否想输入：\1？"),
     (r"^No such command '([^']*)'\.", r"没有命令“\1”。"),
     (r"^Missing command\.", "缺少命令。"),
-    (r"^Got unexpected extra arguments? \(([^)]*)\)", r"多余的参数：\1"),
+    (r"^Got unexpected extra arguments?(?:\(s\))? \(([^)]*)\)", r"多余的参数：\1"),
     (r"^Option '([^']*)' requires an argument\.", r"选项 \1 需要一个值。"),
     (r"^Invalid value for ([^:]*): ", r"\1 的取值无效："),
     (r"^Invalid value: ", "取值无效："),
@@ -73,7 +73,7 @@ _USAGE = [("[OPTIONS]", "[选项]"), ("COMMAND [ARGS]...", "命令 [参数]...")
 SAMPLES = [
     "Missing argument '路径'.", "Missing option '--out'.", "No such option: --fromat",
     "No such option: --fromat (Possible options: --format, --force)", "No such command 'valdate'.",
-    "Missing command.", "No such command 'valdate'. Did you mean 'validate'?", "Got unexpected extra argument (x)", "Got unexpected extra arguments (x y)",
+    "Missing command.", "No such command 'valdate'. Did you mean 'validate'?", "Got unexpected extra argument (x)", "Got unexpected extra arguments (x y)", "Got unexpected extra argument(s) (x)",
     "Option '--out' requires an argument.", "Invalid value for '--jobs' / '-j': 'x' is not a valid integer.",
     "Invalid value for '--jobs' / '-j': Input should be a valid integer, unable to parse string as an integer",
     "Invalid value for '--jobs' / '-j': Input should be greater than or equal to 1",

@@ -331,10 +331,12 @@ def show_summary(summary, written: list[Path], fmt: str, verbose: bool = False) 
         return
     console.print(f"[bold]{_escape(summary.roster.city.name)}　{summary.period.label}“查保促”统计表汇总[/]")
     counts = Table(show_header=True)
-    for name in ("已计入", "未报", "迟报", "退回", "被替换", "名册外"):
+    unread = sum(1 for x in summary.unread if not x.quiet)
+    for name in ("已计入", "未报", "迟报", "退回", "被替换", "名册外", *(("未读取",) if unread else ())):
         counts.add_column(name, justify="right")
     counts.add_row(*(str(n) for n in (len(summary.counted), len(summary.missing), len(summary.late),
-                                      len(summary.rejected), len(summary.replaced), len(summary.unlisted))))
+                                      len(summary.rejected), len(summary.replaced), len(summary.unlisted),
+                                      *((unread,) if unread else ()))))
     console.print(counts)
     notes = Table(show_header=True, title="需要跟进", title_justify="left")
     notes.add_column("单位")
