@@ -158,7 +158,8 @@ def show_roster(roster: Roster, fmt: str, edition: Edition | None = None, verbos
 
         def amount(code: str, v: Any) -> str:
             f = fields.get(code)
-            return f"{fmt_number(v)}{f.unit if f is not None and f.unit else ''}"
+            unit = f.unit if f is not None and f.unit and f"（{f.unit}）" not in f.label else ""
+            return f"{fmt_number(v)}{unit}"
 
         console.print("市本级数据：" + "；".join(_escape(f"{named(k)} {amount(k, v)}") for k, v in roster.own.items()))
 
