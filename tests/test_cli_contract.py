@@ -175,10 +175,11 @@ def test_json_is_valid_utf8_for_an_undecodable_file_name(tmp_path):
 
 
 def test_common_options_are_taken_by_every_command(tmp_path):
-    for cmd in ("validate", "score", "aggregate"):
+    for cmd in ("validate", "score", "aggregate", "status"):
         help_text = run(cmd, "--help").stdout
         for opt in ("--format", "--force", "--debug", "--config", "--no-cache", "--jobs", "--verbose"):
-            assert opt in help_text, (cmd, opt)
+            if (cmd, opt) != ("status", "--verbose"):  # status shows every received file already
+                assert opt in help_text, (cmd, opt)
     ed = get_edition()
     sc = tmp_path / "自查表"
     sc.mkdir()
@@ -203,7 +204,7 @@ def test_usage_errors_are_chinese(args):
 
 
 def test_help_shows_no_english_placeholders():
-    for cmd in ("new-form", "forms", "roster", "validate", "score", "aggregate"):
+    for cmd in ("new-form", "forms", "roster", "validate", "score", "aggregate", "status"):
         text = run(cmd, "--help").stdout
         for english in ("<bool>", "<str>", "<path>", "<list", "range>", "[x>=", "[OPTIONS]", "COMMAND", "Usage"):
             assert english not in text, (cmd, english)

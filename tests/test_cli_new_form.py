@@ -188,6 +188,7 @@ def test_forms_lists_fields_and_items():
     assert "参与职工人数" in table.output and "57" in table.output
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed")
 def test_each_form_prints_on_one_a4_page(tmp_path, both):
     for path in both:

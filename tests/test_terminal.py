@@ -144,7 +144,7 @@ def test_every_command_on_a_terminal(tmp_path, cols):
 
 @pytest.mark.slow
 def test_help_of_every_command_at_100_columns_is_whole_and_chinese(tmp_path):
-    for cmd in ("new-form", "forms", "roster", "validate", "score", "aggregate"):
+    for cmd in ("new-form", "forms", "roster", "validate", "score", "aggregate", "status"):
         code, out = on_pty([cmd, "--help"], 100, tmp_path)
         shown = text(out)
         assert code == 0, shown

@@ -457,6 +457,80 @@ def aggregate_cmd(
     raise typer.Exit(OK if summary.complete else FINDINGS)
 
 
+# --- cbc status (issue 15) -------------------------------------------------------------------
+
+@app.command("status")
+def status_cmd(
+    paths: PathsArg,
+    today: Annotated[Optional[str], typer.Option("--today", metavar="<日期>", help="按哪一天查看（YYYY-MM-DD，默认今天）；填报日期晚于这一天的报表视为尚未收到。", show_default=False)] = None,
+    period: PeriodOpt = None,
+    messages: Annotated[Optional[Path], typer.Option("--messages", metavar="<文件夹>", help="为需要跟进的单位生成通知（催报、退回并附标注件、提醒，以及一份汇总的催报通知），存入此文件夹。", show_default=False)] = None,
+    html: Annotated[Optional[Path], typer.Option("--html", metavar="<文件.html>", help="另生成一页报送情况看板（网页，可打印在一张 A4 纸上）。", show_default=False)] = None,
+    no_history: Annotated[bool, typer.Option("--no-history", help="不记录本次查看，也不与上次对比。")] = False,
+    recursive: RecursiveOpt = False,
+    fmt: FormatOpt = "table",
+    jobs: JobsOpt = None,
+    force: ForceOpt = False,
+    no_cache: NoCacheOpt = False,
+    level: LevelOpt = None,
+    config: ConfigOpt = None,
+    edition: EditionOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """截止前每天查看：谁已报、谁要重报、谁未报，离截止还有几天；可生成催报、退回通知。
+
+    每个名册单位一种情况：已报（报表有效）、需重报（有错误）、无法读取（报来的不是能读的统计表，如 PDF）、未报（还有几天或已逾期几天）；迟报的另有标记。读取和判定与 cbc aggregate 相同，共用缓存。
+
+    每次查看都记在缓存文件夹里，下次会说明自上次以来新收到了哪些报表（--no-history 不记录）。
+
+    退出码：0 名册单位全部已报；1 有单位需重报、无法读取或未报；2 无法完成（用法错误等）。
+
+    示例：cbc status 报送/ --today 2020-05-29 --messages 通知/0529 --html 看板.html
+    """
+    from datetime import date as _date
+
+    from .render import progress_bar, show_status
+    from .status import status
+    from .write.messages import MessageError
+
+    _inputs(paths)
+    _format(fmt)
+    _jobs(jobs)
+    for target, name in ((messages, "--messages"), (html.parent if html else None, "--html")):
+        if target is not None and any(target.resolve() == (p.resolve() if p.is_dir() else p.resolve().parent)
+                                      for p in paths):
+            raise _fail(f"{name} 不能写在报表所在的文件夹里（会被当作报送的文件），请另选一个。")
+    try:
+        day = _date.fromisoformat(today) if today else None
+    except ValueError:
+        raise _fail(f"无法识别日期“{today}”，请写成 YYYY-MM-DD，如 2020-05-29。") from None
+    roster = _roster(config)
+    lv = _level(level)
+    p = _period(period)
+
+    def work():  # type: ignore[no-untyped-def]
+        from .write.board import write_board
+        from .write.files import check_free
+        from .write.messages import write_messages
+
+        if html is not None:
+            check_free([html], force)
+        with progress_bar(enabled=fmt != "json") as progress:
+            report = status(paths, today=day, recursive=recursive, roster=roster, period=p, edition=edition,
+                            level=lv, jobs=jobs, progress=progress, cache=not no_cache, history=not no_history)
+        try:
+            written = write_messages(report, messages, force=force) if messages is not None else []
+        except MessageError as exc:
+            raise _fail(str(exc)) from None
+        if html is not None:
+            written.append(write_board(report, html, force=force))
+        return report, written
+
+    report, written = _guarded(debug, work)
+    show_status(report, written, fmt)
+    raise typer.Exit(0 if report.complete else 1)
+
+
 def _guarded(debug: bool, work):  # type: ignore[no-untyped-def]
     """Run the library call; anything unexpected becomes one Chinese line, not a traceback.
     Ctrl-C: 已中止, exit 130 (outputs are written all or none, so nothing is left half-done)."""

@@ -449,3 +449,44 @@ def _show_one_score(r, verbose: bool = False) -> None:  # type: ignore[no-untype
     console.print(t)
     if r.issues:
         console.print(_issue_table("问题", r.issues, verbose=verbose))
+
+
+def show_status(report, written: list[Path], fmt: str) -> None:  # type: ignore[no-untyped-def]
+    """cbc status: the headline, what is new, and one table per level."""
+    from .model.edition import LEVEL_NAMES
+    from .model.status import STATE_NAMES, day_text, days_text
+    from .write.board import note
+
+    if fmt == "json":
+        print_json(report.to_json())
+        return
+    console.print(f"[bold]{_escape(report.roster.city.name)}　{report.period.label}报送情况"
+                  f"（截至{day_text(report.today)}）[/]")
+    console.print(f"[bold]{_escape(report.headline())}[/]")
+    if report.since_last is not None:  # soft_wrap: the terminal wraps the long Chinese line, not rich at a space
+        console.print(_escape(report.since_last.line()), soft_wrap=True)
+    colour = {"ok": "green", "rejected": "red", "skipped": "yellow", "missing": "red"}
+    for level, units in report.levels():
+        deadline = report.roster.deadline(level or "county", report.period)
+        when = f"截止 {day_text(deadline)}，{days_text((deadline - report.today).days)}" if deadline else "无截止日期"
+        t = Table(title=f"{LEVEL_NAMES.get(level or '', '其他')}（{when}）", title_justify="left")
+        t.add_column("单位", no_wrap=True)
+        t.add_column("情况", no_wrap=True)
+        t.add_column("填报日期", no_wrap=True)
+        t.add_column("说明", overflow="fold")
+        for u in units:
+            state = f"[{colour[u.state]}]{STATE_NAMES[u.state]}[/]" + ("[yellow]·迟报[/]" if u.late else "")
+            t.add_row(_escape(u.unit or ""), state, u.date.isoformat() if u.date else "", _escape(note(u)))
+        console.print(t)
+    if report.unlisted:
+        t = Table(title="名册外的报表和无法对应单位的文件", title_justify="left")
+        t.add_column("单位", overflow="fold")
+        t.add_column("情况", no_wrap=True)
+        t.add_column("文件", overflow="fold")
+        t.add_column("说明", overflow="fold")
+        for u in report.unlisted:
+            t.add_row(_escape(u.unit or "（无法识别）"), STATE_NAMES[u.state], _escape("、".join(p.name for p in u.files)),
+                      _escape(note(u)))
+        console.print(t)
+    for p in written:
+        console.print(f"已写入 {_escape(str(p))}")

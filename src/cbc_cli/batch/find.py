@@ -88,8 +88,8 @@ def _name_skip(name: str) -> _Why | None:
     """Lock and hidden files, known by their names alone."""
     if name.startswith(("~$", ".~lock.", ".~")) or name.startswith("~") and name.endswith(".tmp"):
         return _Why("lock-file")  # Excel's, LibreOffice's and WPS's lock files
-    if name.startswith(".") or name.endswith(".part"):
-        return _Why("hidden-file")  # hidden files, our own temporaries
+    if name.startswith(".") or name.endswith(".part") or name.lower() in _SYSTEM_FILES:
+        return _Why("hidden-file")  # hidden files, our own temporaries, what Windows leaves by itself
     return None
 
 
@@ -104,3 +104,22 @@ def _kind(name: str) -> str | None:
 def find_workbooks(paths: Iterable[str | Path], recursive: bool = False) -> Iterator[Path]:
     """The files named, and the workbooks in the folders named (sorted; no hidden or temp files)."""
     yield from scan(paths, recursive).files
+
+
+def find_received(paths: Iterable[str | Path], recursive: bool = False) -> Iterator[Path]:
+    """Every file that came, workbook or not (a PDF sent instead of a return is news too), but
+    no hidden or temp files: what `cbc status` accounts for."""
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            children = p.rglob("*") if recursive else p.iterdir()
+            yield from sorted(c for c in children if _received_name(c.name) and c.is_file())
+        else:
+            yield p
+
+
+_SYSTEM_FILES = {"thumbs.db", "desktop.ini", "ehthumbs.db"}  # what Windows leaves in a folder by itself
+
+
+def _received_name(name: str) -> bool:
+    return not (name.startswith(("~$", ".~", ".")) or name.endswith(".part") or name.lower() in _SYSTEM_FILES)
