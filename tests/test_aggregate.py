@@ -313,7 +313,7 @@ def test_never_overwrites_without_force(folder, tmp_path):
     target = tmp_path / "s.xlsx"
     target.write_bytes(b"keep me")
     result = run("aggregate", d, "-o", target)
-    assert result.exit_code == 1 and "--force" in result.output
+    assert result.exit_code == 2 and "--force" in result.output
     assert target.read_bytes() == b"keep me"
     assert run("aggregate", d, "-o", target, "--force").exit_code == 1   # written; units still missing
     assert openpyxl.load_workbook(target).sheetnames[0] == "汇总"

@@ -172,7 +172,7 @@ def test_an_unexpected_failure_is_one_line_unless_debug(tmp_path, monkeypatch):
     (tmp_path / "a.xlsx").write_bytes(b"x")
     runner = CliRunner()
     plain = runner.invoke(app, ["validate", str(tmp_path)])
-    assert plain.exit_code == 1 and "程序内部错误" in plain.output and "Traceback" not in plain.output
+    assert plain.exit_code == 2 and "程序内部错误" in plain.output and "Traceback" not in plain.output
     debug = runner.invoke(app, ["validate", str(tmp_path), "--debug"])
     assert isinstance(debug.exception, RuntimeError)
 

@@ -436,7 +436,7 @@ def test_messages_are_not_overwritten_without_force(week, tmp_path):
             "--no-history"]
     assert runner.invoke(app, args).exit_code == 1
     again = runner.invoke(app, args)
-    assert again.exit_code == 1 and "--force" in again.output
+    assert again.exit_code == 2 and "--force" in again.output
     assert runner.invoke(app, args + ["--force"]).exit_code == 1
 
 

@@ -102,7 +102,9 @@ def render_html(summary: Summary, made_on: date | None = None) -> str:
 def write_html(summary: Summary, path: str | Path, *, force: bool = False, made_on: date | None = None) -> Path:
     from .write.files import write_atomically
 
-    html = render_html(summary, made_on)
+    from .render import shown_path
+
+    html = shown_path(render_html(summary, made_on))  # a file name's undecodable bytes as \xNN, valid UTF-8
     return write_atomically(Path(path), lambda tmp: Path(tmp).write_text(html, encoding="utf-8"), force=force)
 
 
