@@ -510,44 +510,46 @@ def status_cmd(
 
     def work():  # type: ignore[no-untyped-def]
         from .write.board import write_board
-        from .write.files import check_free
+        from .write.files import all_or_none, check_folder, check_outputs
         from .write.messages import write_messages
 
-        if html is not None:
-            check_free([html], force)
+        check_outputs([(html, (".html", ".htm"))], force)  # before anything is read
+        if messages is not None:
+            check_folder(messages)
         with progress_bar(enabled=fmt != "json") as progress:
             report = status(paths, today=day, recursive=recursive, roster=roster, period=p, edition=edition,
                             level=lv, jobs=jobs, progress=progress, cache=not no_cache, history=not no_history)
         try:
-            written = write_messages(report, messages, force=force) if messages is not None else []
+            with all_or_none():
+                written = write_messages(report, messages, force=force) if messages is not None else []
+                if html is not None:
+                    written.append(write_board(report, html, force=force))
         except MessageError as exc:
             raise _fail(str(exc)) from None
-        if html is not None:
-            written.append(write_board(report, html, force=force))
         return report, written
 
     report, written = _guarded(debug, work)
     show_status(report, written, fmt)
-    raise typer.Exit(0 if report.complete else 1)
+    raise typer.Exit(OK if report.complete else FINDINGS)
 
 
 @app.command("assess")
 def assess_cmd(
-    h1: Annotated[list[Path], typer.Option("--h1", help="上半年（6月）各单位报送的统计表所在文件夹（或文件，可写多次）。", show_default=False)],
-    h2: Annotated[list[Path], typer.Option("--h2", help="下半年（11月）各单位报送的统计表所在文件夹（或文件，可写多次）。", show_default=False)],
-    selfchecks: Annotated[Optional[list[Path]], typer.Option("--selfchecks", help="企业工会的自查表（附件2）所在文件夹：列出各企业工会的自查得分。", show_default=False)] = None,
-    ledgers: Annotated[Optional[list[Path]], typer.Option("--ledgers", help="隐患台账所在文件夹：列出查出和整改的隐患数、奖励候选。", show_default=False)] = None,
-    year: Annotated[Optional[int], typer.Option("--year", help="考核年度，如 2020；默认从上半年的报表推断。", min=2000, max=2099, show_default=False)] = None,
-    out: Annotated[Optional[Path], typer.Option("-o", "--out", help="年度考核工作簿（默认：查保促年度考核_年度.xlsx）。", show_default=False)] = None,
-    html: Annotated[Optional[Path], typer.Option("--html", help="另生成一份给领导看的网页。", show_default=False)] = None,
+    h1: Annotated[list[Path], typer.Option("--h1", metavar="<文件夹>", help="上半年（6月）各单位报送的统计表所在文件夹（或文件，可写多次）。", show_default=False)],
+    h2: Annotated[list[Path], typer.Option("--h2", metavar="<文件夹>", help="下半年（11月）各单位报送的统计表所在文件夹（或文件，可写多次）。", show_default=False)],
+    selfchecks: Annotated[Optional[list[Path]], typer.Option("--selfchecks", metavar="<文件夹>", help="企业工会的自查表（附件2）所在文件夹：列出各企业工会的自查得分。", show_default=False)] = None,
+    ledgers: Annotated[Optional[list[Path]], typer.Option("--ledgers", metavar="<文件夹>", help="隐患台账所在文件夹：列出查出和整改的隐患数、奖励候选。", show_default=False)] = None,
+    year: Annotated[Optional[int], typer.Option("--year", metavar="<年度>", help="考核年度，如 2020；默认从上半年的报表推断。", show_default=False)] = None,
+    out: Annotated[Optional[Path], typer.Option("-o", "--out", metavar="<文件.xlsx>", help="年度考核工作簿（默认：查保促年度考核_年度.xlsx）。", show_default=False)] = None,
+    html: Annotated[Optional[Path], typer.Option("--html", metavar="<文件.html>", help="另生成一份给领导看的网页。", show_default=False)] = None,
     recursive: RecursiveOpt = False,
     fmt: FormatOpt = "table",
-    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="并行读取的进程数（默认：CPU 核数）。", min=1, show_default=False)] = None,
-    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件。")] = False,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="不使用缓存，所有文件重新读取。")] = False,
+    jobs: JobsOpt = None,
+    force: ForceOpt = False,
+    no_cache: NoCacheOpt = False,
     config: ConfigOpt = None,
     edition: EditionOpt = None,
-    debug: Annotated[bool, typer.Option("--debug", help="出错时显示程序的详细信息（供开发人员排查）。")] = False,
+    debug: DebugOpt = False,
 ) -> None:
     """年度考核：每个单位一行，列出全年两次报送情况、整改率、覆盖率和自查得分。
 
@@ -567,6 +569,9 @@ def assess_cmd(
 
     _inputs([*h1, *h2, *(selfchecks or []), *(ledgers or [])])
     _format(fmt)
+    _jobs(jobs)
+    if year is not None and not 2000 <= year <= 2099:
+        raise _fail(f"--year 应是 2000 到 2099 之间的年度（写的是 {year}）。")
     roster = _roster(config)
     try:
         weights = load_assess_config(config)
@@ -576,16 +581,18 @@ def assess_cmd(
     def work():  # type: ignore[no-untyped-def]
         from .report import write_assess_html
         from .write.assess import write_assessment
-        from .write.files import check_free
+        from .write.files import all_or_none, check_outputs
 
+        check_outputs([(out, (".xlsx",)), (html, (".html", ".htm"))], force)  # before anything is read
         with progress_bar(enabled=fmt != "json") as progress:
             result = assess(h1, h2, year=year, selfchecks=selfchecks, ledgers=ledgers, roster=roster, config=weights,
                             edition=edition, recursive=recursive, jobs=jobs, progress=progress, cache=not no_cache)
         target = out or Path(f"查保促年度考核_{result.year}.xlsx")
-        check_free([t for t in (target, html) if t is not None], force)
-        written = [write_assessment(result, target, force=force)]
-        if html is not None:
-            written.append(write_assess_html(result, html, force=force))
+        check_outputs([(target, (".xlsx",))], force)
+        with all_or_none():
+            written = [write_assessment(result, target, force=force)]
+            if html is not None:
+                written.append(write_assess_html(result, html, force=force))
         return result, written
 
     try:
@@ -593,7 +600,7 @@ def assess_cmd(
     except AssessError as exc:
         raise _fail(str(exc)) from None
     show_assessment(result, written, fmt)
-    raise typer.Exit(1 if result.outstanding else 0)
+    raise typer.Exit(FINDINGS if result.outstanding else OK)
 
 
 def _guarded(debug: bool, work):  # type: ignore[no-untyped-def]
