@@ -444,7 +444,7 @@ def test_exit_codes(tmp_path):
     assert run("ledger", good, "--today", "明天").exit_code == 2
     out = tmp_path / "奖励.xlsx"
     out.write_bytes(b"")
-    assert run("ledger", good, "--period", "2020H1", "-o", out).exit_code == 1  # exists, no --force
+    assert run("ledger", good, "--period", "2020H1", "-o", out).exit_code == 2  # exists, no --force: refused before reading
     (tmp_path / "e").mkdir()
     empty = ls.write_openpyxl(tmp_path / "e" / "empty.xlsx", ls.STANDARD, [], **CHEM)  # nothing to infer from
     result = run("ledger", empty)
