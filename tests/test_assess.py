@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from cbc_cli.assess import LedgersNotWired, assess
+from cbc_cli.assess import assess
 from cbc_cli.cli import app
 from cbc_cli.model.assess import AssessConfig, HalfFacts, UnitFacts, load_assess_config, rank_units, score_units
 from cbc_cli.model.config import load_roster
@@ -275,14 +275,56 @@ def test_exit_0_when_every_unit_is_counted_in_both_halves(year, tmp_path):
     assert "全年按时且首次合格 1 个" in r.output
 
 
-def test_ledgers_are_refused_until_connected(year, tmp_path):
-    _, h1, h2, _, cfg = year
-    r = runner.invoke(app, ["assess", "--h1", str(h1), "--h2", str(h2), "--config", str(cfg), "--ledgers", str(h1),
-                            "-o", str(tmp_path / "o.xlsx")])
-    assert r.exit_code == 2 and "台账" in r.output
-    assert not (tmp_path / "o.xlsx").exists()
-    with pytest.raises(LedgersNotWired):
-        assess([h1], [h2], ledgers=[h1], roster=load_roster(cfg), isolation=None)
+def _write_roster(tmp_path, text: str):
+    cfg = tmp_path / "cbc-ledger.toml"
+    cfg.write_text('[city]\nname = "甲市总工会"\n' + text, encoding="utf-8")
+    return cfg
+
+
+def test_ledgers_give_each_enterprise_its_own_and_each_district_its_sum(tmp_path):
+    """--ledgers: an enterprise union gets its own ledgers' year (1 Jan to 30 Nov), found by its
+    enterprise's name (…公司 for …公司工会); a county-level unit the sum of its district's ledgers.
+    Written by openpyxl here, not by cbc's ledger template."""
+    from cbc_cli.ledger import read_ledgers
+
+    import openpyxl
+
+    led = tmp_path / "台账"
+    led.mkdir()
+    rows = {  # enterprise, district: (发现时间, 整改完成时间 or None, 等级)
+        ("甲公司", "乙区"): [("2020-03-01", "2020-03-05", "三级"), ("2020-11-30", None, "一级"),
+                         ("2020-12-01", None, "四级"), ("2019-12-31", "2020-01-02", "二级")],
+        ("丙公司", "乙区"): [("2020-01-01", "2020-11-30", "二级")],
+    }
+    for (unit, district), hazards in rows.items():
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.append(["企业名称", unit, "所属区市", district, "行业", "非化工"])
+        ws.append(["序号", "发现时间", "发现人", "存在部位", "隐患内容", "隐患等级", "责任人", "状态",
+                   "整改完成时间", "验收人", "整改时限", "临时控制措施"])
+        for i, (found, fixed, grade) in enumerate(hazards, 1):
+            ws.append([i, found, "张三", "车间", "护栏缺失", grade, "李四", "已整改" if fixed else "整改中",
+                       fixed, "王五" if fixed else None, "2020-12-31", "警示隔离"])
+        wb.save(led / f"{unit}-台账.xlsx")
+    roster = load_roster(_write_roster(tmp_path, '''
+[[units]]
+name = "乙区总工会"
+level = "county"
+
+[[units]]
+name = "甲公司工会"
+level = "enterprise"
+'''))
+    h1, h2 = tmp_path / "h1", tmp_path / "h2"
+    h1.mkdir(), h2.mkdir()
+    ledgers = read_ledgers([led], "2020H2", None, roster, isolation=None)
+    assert {r.unit: r.found for r in ledgers.ledgers} == {"甲公司工会": 2, "丙公司": 1}
+    a = assess([h1], [h2], ledgers=[led], roster=roster, year=2020, isolation=None)
+    by = {u.unit: u for u in a.units}
+    assert (by["甲公司工会"].hazards_found, by["甲公司工会"].hazards_fixed) == (2, 1)
+    assert (by["乙区总工会"].hazards_found, by["乙区总工会"].hazards_fixed) == (3, 2)
+    assert len(by["甲公司工会"].award_candidates) == 1          # the 三级 of March; the 四级 is December's
+    assert by["甲公司工会"].to_json()["hazards_found"] == 2
 
 
 def test_swapped_folders_are_a_usage_error(year, tmp_path):

@@ -29,10 +29,6 @@ class AssessError(AggregateError):
     """The assessment cannot be made as asked."""
 
 
-class LedgersNotWired(AssessError):
-    """--ledgers was given, but reading hazard ledgers is not connected to the assessment yet."""
-
-
 @dataclass
 class LedgerFacts:
     """What a unit's hazard ledgers (隐患台账) say for the year."""
@@ -42,14 +38,34 @@ class LedgerFacts:
     award_candidates: list[str]
 
 
-def ledger_facts(paths: list[Path], year: int, *, roster: Roster, edition: Edition) -> dict[str, LedgerFacts]:
-    """Per roster unit, hazards found and fixed and award candidates from its ledgers.
+def ledger_facts(paths: list[Path], year: int, *, roster: Roster, edition: Edition, jobs: int | None = None,
+                 isolation: Isolation | None = DEFAULT_ISOLATION) -> dict[str, LedgerFacts]:
+    """Per roster unit, hazards found and fixed over the year (the November period, cumulative
+    from 1 January) and award candidates, from the hazard ledgers among the paths: an enterprise
+    union gets its own ledgers' figures, a county-level unit the sum of the ledgers of its district.
+    A ledger whose enterprise and district match no roster unit counts for nobody."""
+    from .ledger import read_ledgers
+    from .model.period import Period
 
-    To be filled at merge with `cbc ledger`'s library function (read_ledgers(paths, period,
-    edition, config): per ledger found/fixed and award candidates), summed per unit over the
-    year. Until then it refuses, so no number is ever invented."""
-    raise LedgersNotWired("本版本的 cbc assess 还不能读取隐患台账（--ledgers）：请先不加 --ledgers 运行，"
-                          "或用 cbc ledger 单独查看台账。")
+    summary = read_ledgers(paths, Period.parse(f"{year}H2"), edition, roster, jobs=jobs, isolation=isolation)
+    units = {u.name: u for u in roster.units}
+    facts: dict[str, LedgerFacts] = {}
+
+    def add(name: str, found: int, fixed: int) -> None:
+        f = facts.setdefault(name, LedgerFacts(0, 0, []))
+        f.found = (f.found or 0) + found
+        f.fixed = (f.fixed or 0) + fixed
+
+    for r in summary.ledgers:
+        if not r.readable:
+            continue
+        for name in {n for n in (r.unit if r.listed else None, r.district) if n in units}:
+            add(name, r.found, r.fixed)
+    for a in summary.awards:
+        line = f"{a.finder or '（未写发现人）'}：{a.grade}，{a.date.isoformat() if a.date else ''}，{a.content or ''}"
+        for name in {n for n in (a.unit, a.district) if n in units}:
+            facts.setdefault(name, LedgerFacts(0, 0, [])).award_candidates.append(line)
+    return facts
 
 
 def assess(h1: Iterable[str | Path], h2: Iterable[str | Path], *, year: int | None = None,
@@ -58,7 +74,7 @@ def assess(h1: Iterable[str | Path], h2: Iterable[str | Path], *, year: int | No
            recursive: bool = False, jobs: int | None = None, progress: Progress | None = None,
            isolation: Isolation | None = DEFAULT_ISOLATION, cache: bool = False) -> Assessment:
     """The year's facts for every roster unit (and, with weights, its score and rank).
-    Raises AssessError when it cannot be made (LedgersNotWired for ledgers, for now)."""
+    Raises AssessError when it cannot be made."""
     ed = edition if isinstance(edition, Edition) else get_edition(edition)
     roster = roster if roster is not None else default_roster()
     config = config or AssessConfig()
@@ -104,7 +120,7 @@ def assess(h1: Iterable[str | Path], h2: Iterable[str | Path], *, year: int | No
                           jobs=jobs, isolation=isolation, cache=cache)
     if ledger_paths is not None:
         result.ledgers_given = True
-        by_unit = ledger_facts(ledger_paths, year, roster=roster, edition=ed)
+        by_unit = ledger_facts(ledger_paths, year, roster=roster, edition=ed, jobs=jobs, isolation=isolation)
         for facts in units:
             found = by_unit.get(facts.unit)
             if found is not None:
@@ -204,4 +220,4 @@ def ordered(units: list[UnitFacts], *, weighted: bool, roster: Roster) -> list[U
     return out
 
 
-__all__ = ["AssessError", "LedgerFacts", "LedgersNotWired", "assess", "half_facts", "ledger_facts"]
+__all__ = ["AssessError", "LedgerFacts", "assess", "half_facts", "ledger_facts"]

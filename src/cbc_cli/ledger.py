@@ -16,7 +16,7 @@ from typing import Any
 
 from .batch.find import find_workbooks
 from .batch.run import Progress, read_returns, run
-from .judge.ledger import count, counts_for, read_ledger, unreadable_ledger
+from .judge.ledger import count, counts_for, enterprise_key, read_ledger, unreadable_ledger
 from .model.config import Roster, default_roster, normalize_unit
 from .model.edition import Edition, get_edition
 from .model.findings import finding
@@ -104,8 +104,8 @@ def cross_check(summary: LedgerSummary, against: Sequence[str | Path], *, roster
             check.issues.append(finding("ledger-against-unmatched", "unreadable", file=ret.path.name,
                                         reason=ret.reason or ""))
             continue
-        key = _enterprise(ret.unit, endings)
-        mine = [r for r in readable if key and _enterprise(r.unit, endings) == key]
+        key = enterprise_key(ret.unit, endings)
+        mine = [r for r in readable if key and enterprise_key(r.unit, endings) == key]
         if not mine and len(returns) == 1:
             mine = readable
         if not mine:
@@ -143,17 +143,6 @@ def _period_of(ret: Any, default: Period) -> Period:
     if ret.date is not None:
         return Period.of_date(ret.date)
     return default
-
-
-def _enterprise(name: str | None, endings: tuple[str, ...]) -> str | None:
-    """A unit's name as compared: an enterprise's union (…公司工会) is its enterprise (…公司)."""
-    if not name:
-        return None
-    key = normalize_unit(name)
-    for e in endings:
-        if key.endswith(e) and len(key) > len(e):
-            return key[: -len(e)]
-    return key
 
 
 # --- outputs -------------------------------------------------------------------------------------

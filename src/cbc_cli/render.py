@@ -525,10 +525,13 @@ def show_assessment(a, written: list[Path], fmt: str) -> None:  # type: ignore[n
     method = "按权重计分排名" if a.weighted else "仅列事实（未设权重）"
     console.print(f"[bold]{_escape(a.city)}　{a.year}年度“查保促”考核情况[/]　{method}")
     colours = {"ok": "green", "late": "yellow", "rejected": "red", "missing": "red"}
+    # On a narrow screen with many columns: the date under the state and the rates folded, so the table fits
+    narrow = console.width < 100 and (a.ledgers_given or a.selfchecks_given or a.weighted)
+    squeeze: dict[str, Any] = {"max_width": 6} if narrow else {}
 
     def half(h) -> str:  # type: ignore[no-untyped-def]
         state = STATE_NAMES[h.state] + (f"{h.days_late}天" if h.state == "late" else "")
-        when = f" {h.date:%m-%d}" if h.date else ""
+        when = f"\n{h.date:%m-%d}" if h.date and narrow else (f" {h.date:%m-%d}" if h.date else "")
         extra = []
         if h.returns > 1:
             extra.append(f"{h.returns}份")
@@ -538,15 +541,18 @@ def show_assessment(a, written: list[Path], fmt: str) -> None:  # type: ignore[n
         return f"[{colours[h.state]}]{state}[/]{when}{more}"
 
     for level, units in a.levels():
-        t = Table(title=f"{LEVEL_NAMES.get(level, level)}单位", title_justify="left")
+        t = Table(title=f"{LEVEL_NAMES.get(level, level)}单位", title_justify="left", collapse_padding=narrow)
         t.add_column("名次" if a.weighted else "序号", justify="right", no_wrap=True)
-        t.add_column("单位", overflow="fold", min_width=12)
-        t.add_column("上半年", no_wrap=True)
-        t.add_column("下半年", no_wrap=True)
-        t.add_column(_escape(a.part_labels["fix_rate"]), justify="right", min_width=6, overflow="fold")
-        t.add_column(_escape(a.part_labels["training_coverage"]), justify="right", min_width=6, overflow="fold")
+        t.add_column("单位", overflow="fold", min_width=8 if narrow else 12)
+        t.add_column("上半年", overflow="fold", min_width=5)
+        t.add_column("下半年", overflow="fold", min_width=5)
+        t.add_column(_escape(a.part_labels["fix_rate"]), justify="right", min_width=6, overflow="fold", **squeeze)
+        t.add_column(_escape(a.part_labels["training_coverage"]), justify="right", min_width=6, overflow="fold",
+                     **squeeze)
         if a.selfchecks_given and level == "enterprise":
-            t.add_column(f"自查（{a.selfcheck_max}）", justify="right", no_wrap=True)
+            t.add_column(f"自查{chr(10) if narrow else ''}（{a.selfcheck_max}）", justify="right", no_wrap=True)
+        if a.ledgers_given:
+            t.add_column("台账查出/整改", justify="right", overflow="fold", min_width=7, max_width=7 if narrow else None)
         if a.weighted:
             t.add_column("得分", justify="right", no_wrap=True)
         for n, u in enumerate(units, 1):
@@ -555,6 +561,9 @@ def show_assessment(a, written: list[Path], fmt: str) -> None:  # type: ignore[n
                    "—" if u.training_coverage is None else f"{u.training_coverage * 100:.1f}%"]
             if a.selfchecks_given and level == "enterprise":
                 row.append("—" if u.selfcheck is None else str(u.selfcheck))
+            if a.ledgers_given:
+                row.append("—" if u.hazards_found is None else f"{u.hazards_found}/{u.hazards_fixed}"
+                           + (f"\n[dim]候选{len(u.award_candidates)}[/]" if u.award_candidates else ""))
             if a.weighted:
                 row.append("—" if u.score is None else f"{u.score:.2f}")
             t.add_row(*row)

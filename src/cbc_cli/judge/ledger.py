@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model.cells import col_letters
-from ..model.config import Roster, clean_unit, default_roster
+from ..model.config import Roster, clean_unit, default_roster, normalize_unit
 from ..model.edition import Edition, LedgerForm
 from ..model.findings import Issue, finding, rule_finding
 from ..model.ledger import Award, Hazard, LedgerResult
@@ -238,26 +238,54 @@ def judge_ledger(sheets: list[Sheet], spec: LedgerForm, *, edition: Edition, ros
         for what, value in _header_entries(sheet, header, w).items():
             entries.setdefault(what, (value[0], f"{where}{value[1]}"))
         _rows(result, sheet, first, cols, spec, w, where, edition)
-    _header_findings(result, entries, spec, roster)
+    _header_findings(result, entries, spec, roster, union_endings(edition))
     return result
 
 
+def union_endings(edition: Edition) -> tuple[str, ...]:
+    """The edition's unit endings (工会, 总工会 …), longest first."""
+    return tuple(sorted(edition.reading.unit_endings, key=len, reverse=True))
+
+
+def enterprise_key(name: str | None, endings: tuple[str, ...]) -> str | None:
+    """A unit's name as compared: an enterprise's union (…公司工会) is its enterprise (…公司)."""
+    if not name:
+        return None
+    key = normalize_unit(name)
+    for e in endings:
+        if key.endswith(e) and len(key) > len(e):
+            return key[: -len(e)]
+    return key
+
+
+def _roster_unit(roster: Roster, written: str, endings: tuple[str, ...], enterprise: bool):  # type: ignore[no-untyped-def]
+    """The roster unit a ledger's 企业名称 (enterprise=True) or 所属区市 names: by the roster's names
+    and aliases, or as the body whose union is listed (…公司 for …公司工会, 乙区 for 乙区总工会)."""
+    matched = roster.match(written)
+    if matched is not None and (matched.level == "enterprise") == enterprise:
+        return matched
+    key = enterprise_key(written, endings)
+    found = [u for u in roster.units if (u.level == "enterprise") == enterprise and
+             any(enterprise_key(n, endings) == key for n in (u.name, *u.aliases))]
+    return found[0] if len(found) == 1 else None
+
+
 def _header_findings(result: LedgerResult, entries: dict[str, tuple[str, str]], spec: LedgerForm,
-                     roster: Roster) -> None:
+                     roster: Roster, endings: tuple[str, ...] = ()) -> None:
     unit = entries.get("unit")
     if unit is None:
         result.issues.append(finding("ledger-unit-missing", label=spec.unit_label))
     else:
         result.unit_written = unit[0]
-        matched = roster.match(unit[0])
+        matched = _roster_unit(roster, unit[0], endings, enterprise=True)
         result.unit = matched.name if matched else clean_unit(unit[0])
         result.listed = matched is not None
     district = entries.get("district")
     if district is None:
         result.issues.append(finding("ledger-district-missing", label=spec.district_label))
     else:  # one name per district however written (高区, 火炬高技术产业开发区): the roster's, where it knows it
-        known = roster.match(district[0])
-        result.district = known.name if known is not None and known.level != "enterprise" else clean_unit(district[0])
+        known = _roster_unit(roster, district[0], endings, enterprise=False)
+        result.district = known.name if known is not None else clean_unit(district[0])
     industry = entries.get("industry")
     chosen = _choose_industry(industry[0], spec.industries) if industry else None
     if chosen is None:
