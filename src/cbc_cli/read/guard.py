@@ -189,8 +189,10 @@ def _guard_zip(path: Path, data: bytes, limits: Limits) -> Guarded:
             continue  # read by no reader: the size and ratio checks above are all it needs
         whole = _is_scanned_whole(name, fmt, base)
         try:
-            if whole:
-                part = zipdir.read(data, m)  # checks size and CRC: sizes that lie are caught here
+            if whole or m.size <= limits.max_xml_scan:
+                # all of it, checked against its size and CRC: a size that lies (a "0-byte" part
+                # that inflates to gigabytes) is caught here, before a reader trusts it
+                part = zipdir.read(data, m)
             else:
                 part = zipdir.read(data, m, 512)  # the prolog is in a real part's first bytes
                 if not _PROLOG.match(part):
