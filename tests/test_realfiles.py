@@ -189,14 +189,19 @@ def test_an_excel_4_macro_sheet_says_so():
     assert "宏表" in message(DATA / "biff4-macro.xlm")
 
 
-def test_biff5_text_is_not_read_because_calamine_garbles_its_code_page():
-    """Why BIFF5 is refused rather than read: python-calamine reads the file, but decodes GBK
-    text (CODEPAGE 936) as garbage, so a unit name or a label would silently be wrong."""
+def _make():
     sys.path.insert(0, str(ROOT / "tools"))
     try:
         import make_realfile_fixtures as make
     finally:
         sys.path.pop(0)
+    return make
+
+
+def test_biff5_text_is_not_read_because_calamine_garbles_its_code_page():
+    """Why BIFF5 is refused rather than read: python-calamine reads the file, but decodes GBK
+    text (CODEPAGE 936) as garbage, so a unit name or a label would silently be wrong."""
+    make = _make()
     from python_calamine import CalamineWorkbook
 
     label = "参与职工人数".encode("gbk")
@@ -214,6 +219,40 @@ def test_biff5_text_is_not_read_because_calamine_garbles_its_code_page():
 
 def test_an_ole_file_that_is_a_word_document_is_named():
     assert verdict(DATA / "word.doc") == ("not-a-workbook", "word")
+
+
+def test_xlsb_is_read():
+    """A binary workbook (BIFF12 records; written record by record, read by python-calamine)."""
+    g = guard(DATA / "minimal.xlsb")
+    assert g.format == "xlsb"
+    book = read_book(g)
+    assert book.sheets[0].name == "统计表"
+    assert book.sheets[0].rows == [["参与职工人数", 120.0], ["查出安全隐患数", 30.0]]
+    assert verdict(DATA / "minimal.xlsb", Limits(max_area=3)) == ("suspicious-file", "area")
+
+
+def test_an_xlsb_sheet_with_a_far_cell_is_refused_before_calamine_builds_its_grid(tmp_path):
+    """Two cells, A1 and CV1000000: calamine would build a 100-million-cell grid in Rust."""
+    make = _make()
+    base = (DATA / "minimal.xlsb").read_bytes()
+    with zipfile.ZipFile(io.BytesIO(base)) as z:
+        sheet = z.read("xl/worksheets/sheet1.bin")
+    far = make.brt(0x00, struct.pack("<IIHBBI", 999_999, 0, 300, 0, 0, 0) + b"\0") + make.brt(
+        0x05, struct.pack("<IId", 99, 0, 1.0))
+    at = sheet.index(make.brt(0x92))
+    p = tmp_path / "far.xlsb"
+    p.write_bytes(rezip(base, replace={"xl/worksheets/sheet1.bin": sheet[:at] + far + sheet[at:]}))
+    with pytest.raises(Unreadable) as exc:
+        guard(p)  # the guard alone: nothing was handed to calamine
+    assert (exc.value.code, exc.value.variant) == ("suspicious-file", "area")
+    assert exc.value.params["rows"] == "1,000,000" and exc.value.params["cols"] == "100"
+
+
+def test_folders_pick_up_xlsb(tmp_path):
+    from cbc_cli.batch.find import find_workbooks
+
+    (tmp_path / "环翠区总工会-统计表.xlsb").write_bytes((DATA / "minimal.xlsb").read_bytes())
+    assert [p.name for p in find_workbooks([tmp_path])] == ["环翠区总工会-统计表.xlsb"]
 
 
 def test_a_corrupt_xlsb_gets_its_own_message(tmp_path):

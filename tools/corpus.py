@@ -77,6 +77,9 @@ def _child(path: Path, out: int, memory: int) -> None:
             else:
                 i = r.issues[0]
                 verdict = [i.code, _variant(i.code, i.message)]
+                if i.code == "reader-crashed":  # which exception: a reader's panic, or cbc's own bug
+                    m = re.search(r"读取时出错（(\w+)）", i.message)
+                    verdict[1] = m.group(1) if m else verdict[1]
         except MemoryError:
             verdict = ["reader-memory", None]
         except Exception as exc:  # noqa: BLE001 - cbc itself failed: that is a finding of this run

@@ -19,7 +19,8 @@ built record by record as the format's specification lays them out:
   with a password);
 - biff5.xls (Excel 95: a "Book" stream of BIFF5 records), biff4.xls, biff3.xls, biff2.xls
   (no container: bare BIFF records), biff4-macro.xlm (an Excel 4 macro sheet);
-- word.doc: an OLE file that is a Word document.
+- word.doc: an OLE file that is a Word document;
+- minimal.xlsb: a binary workbook (BIFF12 records, MS-XLSB), which python-calamine reads.
 """
 
 from __future__ import annotations
@@ -275,6 +276,57 @@ def encrypted_ods() -> bytes:
     return out.getvalue()
 
 
+# --- .xlsb: BIFF12 records in an OOXML package -------------------------------------------------
+
+def brt(rtype: int, body: bytes = b"") -> bytes:
+    """A BIFF12 record: its type and size as 7-bit varints, then its body (MS-XLSB 2.1.4)."""
+    def varint(n: int, most: int) -> bytes:
+        out = bytearray()
+        for _ in range(most):
+            b, n = n & 0x7F, n >> 7
+            out.append(b | (0x80 if n else 0))
+            if not n:
+                break
+        return bytes(out)
+
+    return varint(rtype, 2) + varint(len(body), 4) + body
+
+
+def wide(text: str) -> bytes:
+    return struct.pack("<I", len(text)) + text.encode("utf-16-le")
+
+
+def xlsb() -> bytes:
+    """An .xlsb with one sheet "统计表": A1 a label, B1 120, A2 a label, B2 30 (no shared
+    strings, no styles: both are optional parts)."""
+    workbook = (brt(0x83) + brt(0x8F)
+                + brt(0x9C, struct.pack("<II", 0, 1) + wide("rId1") + wide("统计表"))
+                + brt(0x90) + brt(0x84))
+    cells = b""
+    for row, (label, number) in enumerate([("参与职工人数", 120.0), ("查出安全隐患数", 30.0)]):
+        cells += (brt(0x00, struct.pack("<IIHBBI", row, 0, 300, 0, 0, 0) + b"\0")
+                  + brt(0x06, struct.pack("<II", 0, 0) + wide(label))
+                  + brt(0x05, struct.pack("<IId", 1, 0, number)))
+    sheet = (brt(0x81) + brt(0x94, struct.pack("<IIII", 0, 1, 0, 1)) + brt(0x91) + cells + brt(0x92) + brt(0x82))
+    ns = b'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"'
+    rel = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+    types = (HEAD + b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+             b'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+             b'<Default Extension="bin" ContentType="application/vnd.ms-excel.sheet.binary.macroEnabled.main"/>'
+             b'<Override PartName="/xl/worksheets/sheet1.bin" ContentType="application/vnd.ms-excel.worksheet"/>'
+             b"</Types>")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", types)
+        z.writestr("_rels/.rels", HEAD + b"<Relationships " + ns + b'><Relationship Id="rId1" Type="' + rel
+                   + b'officeDocument" Target="xl/workbook.bin"/></Relationships>')
+        z.writestr("xl/workbook.bin", workbook)
+        z.writestr("xl/_rels/workbook.bin.rels", HEAD + b"<Relationships " + ns + b'><Relationship Id="rId1" Type="'
+                   + rel + b'worksheet" Target="worksheets/sheet1.bin"/></Relationships>')
+        z.writestr("xl/worksheets/sheet1.bin", sheet)
+    return out.getvalue()
+
+
 def word_doc() -> bytes:
     fib = struct.pack("<HH", 0xA5EC, 0x00C1) + b"\0" * 508
     return ole({"WordDocument": fib, "1Table": b"\0" * 512})
@@ -296,6 +348,7 @@ FIXTURES = {
     "biff2.xls": lambda: old_biff(2),
     "biff4-macro.xlm": lambda: old_biff(4, macro=True),
     "word.doc": word_doc,
+    "minimal.xlsb": xlsb,
 }
 
 

@@ -208,3 +208,45 @@ class _Ole:
         if len(raw) < size:
             raise BiffError("stream shorter than its directory entry")
         return raw[:size]
+
+
+# --- .xlsb sheets: BIFF12 records --------------------------------------------------------------
+_XLSB_CELLS = frozenset(range(0x0002, 0x000C))  # RK, error, bool, real, string, shared string, formulas
+_XLSB_ROW, _XLSB_END_DATA = 0x0000, 0x0092
+
+
+def xlsb_extent(s: bytes) -> tuple[int, int, int]:
+    """(rows, columns, cells) of an .xlsb sheet part: A1 to the last cell present, and the count.
+
+    calamine builds a dense grid from the cells it finds (blank cells are skipped), whatever the
+    sheet's BrtWsDim claims; so this walks every record, as calamine will."""
+    pos, end = 0, len(s)
+    row = max_row = max_col = cells = 0
+    while pos < end:
+        rtype = s[pos]
+        pos += 1
+        if rtype & 0x80:
+            if pos >= end:
+                raise BiffError("record type cut short")
+            rtype = (rtype & 0x7F) | ((s[pos] & 0x7F) << 7)
+            pos += 1
+        size = shift = 0
+        for _ in range(4):
+            if pos >= end:
+                raise BiffError("record size cut short")
+            b = s[pos]
+            pos += 1
+            size |= (b & 0x7F) << shift
+            shift += 7
+            if not b & 0x80:
+                break
+        if rtype in _XLSB_CELLS and size >= 4:
+            cells += 1
+            col = int.from_bytes(s[pos:pos + 4], "little")
+            max_row, max_col = max(max_row, row + 1), max(max_col, col + 1)
+        elif rtype == _XLSB_ROW and size >= 4:
+            row = int.from_bytes(s[pos:pos + 4], "little")
+        elif rtype == _XLSB_END_DATA:
+            break
+        pos += size
+    return max_row, max_col, cells

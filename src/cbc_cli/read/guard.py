@@ -185,6 +185,9 @@ def _guard_zip(path: Path, data: bytes, limits: Limits) -> Guarded:
     base = workbook.rpartition("/")[0] + "/" if "/" in workbook else ""
     areas: list[tuple[int, int]] = []
     for name, m in by_name.items():
+        if fmt == "xlsb" and name.startswith(f"{base}worksheets/") and name.endswith(".bin"):
+            areas.append(_xlsb_sheet(data, m, limits))
+            continue
         if not _is_parsed(name, fmt, base):
             continue  # read by no reader: the size and ratio checks above are all it needs
         whole = _is_scanned_whole(name, fmt, base)
@@ -206,6 +209,19 @@ def _guard_zip(path: Path, data: bytes, limits: Limits) -> Guarded:
                 areas.append(area)
     _check_areas(areas, limits)
     return Guarded(path, data, fmt, sorted(names), workbook or "xl/workbook.xml")
+
+
+def _xlsb_sheet(data: bytes, m: zipdir.Member, limits: Limits) -> tuple[int, int]:
+    """An .xlsb sheet's cells present and their area (rows, columns), from its records."""
+    try:
+        rows, cols, cells = biff.xlsb_extent(zipdir.read(data, m))
+    except zipdir.ZipError:
+        raise Unreadable("corrupt-file", "inflate") from None
+    except biff.BiffError:
+        raise Unreadable("corrupt-file", "xlsb") from None
+    if cells > limits.max_cells:
+        raise Unreadable("suspicious-file", "cells", cells=f"{cells:,}")
+    return rows, cols
 
 
 _OFFICE_DOC = re.compile(rb'<Relationship\b[^>]*?\bType="[^"]*/officeDocument"[^>]*>', re.S)
