@@ -217,6 +217,11 @@ def test_biff5_text_is_not_read_because_calamine_garbles_its_code_page():
     assert got != "参与职工人数"
 
 
+def test_ole_stream_names_compare_without_case():
+    book = read_book(guard(DATA / "workbook-in-capitals.xls"))
+    assert book.sheets[0].at("B1") == 120
+
+
 def test_an_ole_file_that_is_a_word_document_is_named():
     assert verdict(DATA / "word.doc") == ("not-a-workbook", "word")
 

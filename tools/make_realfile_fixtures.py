@@ -20,6 +20,8 @@ built record by record as the format's specification lays them out:
 - biff5.xls (Excel 95: a "Book" stream of BIFF5 records), biff4.xls, biff3.xls, biff2.xls
   (no container: bare BIFF records), biff4-macro.xlm (an Excel 4 macro sheet);
 - word.doc: an OLE file that is a Word document;
+- workbook-in-capitals.xls: xlwt's records in a stream named "WORKBOOK" (as some non-Excel
+  writers name it; OLE names compare without case);
 - minimal.xlsb: a binary workbook (BIFF12 records, MS-XLSB), which python-calamine reads.
 """
 
@@ -348,6 +350,8 @@ FIXTURES = {
     "biff2.xls": lambda: old_biff(2),
     "biff4-macro.xlm": lambda: old_biff(4, macro=True),
     "word.doc": word_doc,
+    "workbook-in-capitals.xls": lambda: ole({"WORKBOOK": bytes(xlwt_book([(0, 0, "参与职工人数"), (0, 1, 120)])
+                                                               .get_biff_data())}),
     "minimal.xlsb": xlsb,
 }
 

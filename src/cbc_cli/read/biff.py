@@ -34,7 +34,7 @@ class BiffError(Exception):
 class XlsInfo:
     """What the guard needs to know about a legacy workbook."""
 
-    streams: set[str] = field(default_factory=set)
+    streams: set[str] = field(default_factory=set)   # top-level stream names, in upper case
     biff: int = 0                       # 8 for Excel 97-2003, 5 for Excel 5/95, 2-4 older
     encrypted: bool = False
     macro: bool = False                 # an Excel 4 macro sheet, not a worksheet
@@ -56,7 +56,7 @@ def inspect(data: bytes) -> XlsInfo:
     """An OLE file's streams and, for a workbook, its BIFF version, encryption and sheet sizes."""
     ole = _Ole(data)
     info = XlsInfo(streams=set(ole.entries))
-    name = "Workbook" if "Workbook" in ole.entries else "Book" if "Book" in ole.entries else None
+    name = "WORKBOOK" if "WORKBOOK" in ole.entries else "BOOK" if "BOOK" in ole.entries else None
     if name is None:
         return info
     stream = ole.read(name)
@@ -154,7 +154,7 @@ class _Ole:
         fat_sectors = [s for s in fat_sectors[:n_fat] if s not in (_FREE, _END)]
         self.fat = [x for s in fat_sectors for x in struct.unpack(f"<{self.size // 4}I", self._sector(s))]
         directory = self._chain(first_dir)
-        self.entries: dict[str, tuple[int, int]] = {}
+        self.entries: dict[str, tuple[int, int]] = {}  # by upper-case name
         root: tuple[int, int] | None = None
         for i in range(0, len(directory) - 127, 128):
             e = directory[i:i + 128]
@@ -165,8 +165,8 @@ class _Ole:
             name = e[:max(0, name_len - 2)].decode("utf-16-le", "replace")
             if kind == 5 and root is None:
                 root = (start, size)
-            elif kind == 2:
-                self.entries.setdefault(name, (start, size))
+            elif kind == 2:  # names compare without case: Excel writes "Workbook", others "WORKBOOK"
+                self.entries.setdefault(name.upper(), (start, size))
         self.minifat: list[int] = []
         self.ministream = b""
         if root is not None and n_minifat:
@@ -200,7 +200,7 @@ class _Ole:
         return block
 
     def read(self, name: str) -> bytes:
-        start, size = self.entries[name]
+        start, size = self.entries[name.upper()]
         if size < self.cutoff:
             raw = self._chain(start, self.minifat, self._mini_sector)
         else:

@@ -112,12 +112,12 @@ def _guard_ole(path: Path, data: bytes, limits: Limits) -> Guarded:
         if _ENCRYPTED_STREAM in data:
             raise Unreadable("encrypted") from None
         return Guarded(path, data, "xls")
-    if "EncryptedPackage" in info.streams:
+    if "ENCRYPTEDPACKAGE" in info.streams:
         raise Unreadable("encrypted")    # an .xlsx with an open password is an OLE file
-    if "Workbook" not in info.streams and "Book" not in info.streams:
-        if "WordDocument" in info.streams:
+    if "WORKBOOK" not in info.streams and "BOOK" not in info.streams:
+        if "WORDDOCUMENT" in info.streams:
             raise Unreadable("not-a-workbook", "word")
-        if "PowerPoint Document" in info.streams:
+        if "POWERPOINT DOCUMENT" in info.streams:
             raise Unreadable("not-a-workbook", "powerpoint")
         raise Unreadable("not-a-workbook", "ole")
     if info.encrypted:
