@@ -484,3 +484,24 @@ def test_corpus_xlsb_files_are_read():
     got = {f: safe(f) for f in files}
     read = [f for f, v in got.items() if v[0] == "read"]
     assert len(read) >= len(files) * 0.8, [(f.name, v) for f, v in got.items() if v[0] != "read"]
+
+
+# --- tools/corpus.py -----------------------------------------------------------------------------
+
+def test_the_corpus_script_reports_verdicts_crashes_slowest_and_over_the_limits(tmp_path):
+    out_json = tmp_path / "rows.json"
+    run = subprocess.run([sys.executable, str(ROOT / "tools" / "corpus.py"), str(DATA), "-j", "2", "--top", "3",
+                          "--json", str(out_json)], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    text = run.stdout
+    n = len(list(DATA.iterdir()))
+    assert f"files: {n}   read: 7   refused: {n - 7}" in text
+    assert "      4  old-format\n" in text and "      1  old-format/macro\n" in text  # BIFF2-5, the macro sheet
+    assert "      3  encrypted" in text
+    assert "crashes: 0" in text
+    assert "slowest 3:" in text and "most memory 3" in text
+    assert "over the limits: 1\n  tall-32770x130.xls  [suspicious-file/area]" in text
+    import json
+
+    rows = json.loads(out_json.read_text("utf-8"))
+    assert len(rows) == n and {r["verdict"][0] for r in rows} >= {"read", "encrypted", "old-format"}
