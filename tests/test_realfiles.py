@@ -161,6 +161,28 @@ def test_area_limits_hold_per_sheet_and_per_workbook(tmp_path):
     assert verdict(p, Limits(max_book_area=25_000)) == ("suspicious-file", "book-area")
 
 
+def test_styled_blank_cells_far_away_do_not_count_towards_the_area(tmp_path):
+    """Formatting a whole row or column writes valueless cells out to XFD or row 1,048,576
+    (Gnumeric, Excel); calamine skips them, so they are not refused either. A value there is."""
+    from openpyxl import Workbook
+    from openpyxl.styles import PatternFill
+
+    wb = Workbook()
+    ws = wb.active
+    ws["A1"], ws["B1"] = "参与职工人数", 120
+    for ref in ("XFD1", "A1048576", "XFD1048576"):
+        ws[ref].fill = PatternFill("solid", fgColor="FFFF00")
+    p = tmp_path / "styled.xlsx"
+    wb.save(p)
+    with zipfile.ZipFile(p) as z:
+        assert b'r="XFD1048576"' in z.read("xl/worksheets/sheet1.xml")
+    assert verdict(p) == ("read", None)
+    assert read_book(guard(p)).sheets[0].rows == [["参与职工人数", 120]]
+    ws["XFD1048576"] = 1
+    wb.save(p)
+    assert verdict(p) == ("suspicious-file", "area")
+
+
 def test_the_reader_holds_the_area_of_formats_the_guard_cannot_measure():
     """An .ods (written by LibreOffice) is measured by calamine's own range before Python builds it."""
     ods = Path(__file__).parent / "data" / "grid-libreoffice.ods"
@@ -499,7 +521,7 @@ def test_the_corpus_script_reports_verdicts_crashes_slowest_and_over_the_limits(
     assert "      4  old-format\n" in text and "      1  old-format/macro\n" in text  # BIFF2-5, the macro sheet
     assert "      3  encrypted" in text
     assert "crashes: 0" in text
-    assert "slowest 3:" in text and "most memory 3" in text
+    assert "slowest 3 (CPU seconds" in text and "most memory 3" in text
     assert "over the limits: 1\n  tall-32770x130.xls  [suspicious-file/area]" in text
     import json
 

@@ -302,7 +302,9 @@ def _check_prolog(part: bytes) -> None:
 
 # Only references that could make a large area are looked at closely: two or more column
 # letters, or five or more row digits (a sheet within A1:Z9999 cannot pass the limits).
-_REF = re.compile(rb'<(?:c|row)\b[^>]*?\br="([A-Z]*)(\d*)"')
+# A cell written as <c .../> holds no value (a styled blank, often a whole formatted row out to
+# XFD1048576): calamine skips it, so it does not make the grid any larger. <row> alone neither.
+_REF = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*?(/?)>')
 _SUSPECT_REF = re.compile(rb'r="(?:[A-Z][A-Z]|[A-Z]*\d{5})')  # one pass, from the literal prefix
 _LONG_RUN = re.compile(rb"<(?:t|text:p|text:span)\b[^>]*>([^<]{%d,})")
 
@@ -332,10 +334,9 @@ def _check_content(name: str, part: bytes, limits: Limits, base: str) -> tuple[i
     # its grid from the cells; it trusts a dimension only for a small reservation)
     max_row = max_col = 0
     if _SUSPECT_REF.search(part):
-        for col, row in _REF.findall(part):
-            if col:
+        for col, row, empty in _REF.findall(part):
+            if not empty:
                 max_col = max(max_col, _col_number(col))
-            if row:
                 max_row = max(max_row, int(row))
     return max_row, max_col
 
