@@ -210,6 +210,22 @@ def test_long_text_is_counted_in_characters_not_bytes(tmp_path):
     assert verdict(raw) == ("suspicious-file", "long-text")
 
 
+def test_true_false_and_duration_cells_are_not_a_reader_crash(tmp_path):
+    """92 corpus workbooks with a TRUE/FALSE or a duration cell were "读取时出错（TypeError）"."""
+    from datetime import timedelta
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["参与", True, False])
+    ws.append(["用时", timedelta(hours=36), 1])
+    p = tmp_path / "booleans.xlsx"
+    wb.save(p)
+    r = validate_file(p)
+    assert [i.code for i in r.issues] == ["form-not-found"], r.issues
+
+
 # --- what is refused, and now says why ---------------------------------------------------------
 
 @pytest.mark.parametrize("name", ["encrypted-rc4.xls", "encrypted-xor.xls", "encrypted.ods"])
