@@ -266,6 +266,15 @@ def _make():
     return make
 
 
+def test_an_xlsm_holding_an_excel_4_macro_sheet_says_so(tmp_path):
+    """python-calamine opens no workbook holding a macro sheet ("Cannot detect file format")."""
+    base = (DATA / "customxml.xlsx").read_bytes()
+    p = tmp_path / "macro.xlsm"
+    p.write_bytes(rezip(base, add=[("xl/macrosheets/sheet1.xml", HEAD + b"<xm:macrosheet xmlns:xm='x'/>")]))
+    assert verdict(p) == ("old-format", "macro-sheet")
+    assert "宏表" in message(p) and "另存为 .xlsx" in message(p)
+
+
 def test_biff5_text_is_not_read_because_calamine_garbles_its_code_page():
     """Why BIFF5 is refused rather than read: python-calamine reads the file, but decodes GBK
     text (CODEPAGE 936) as garbage, so a unit name or a label would silently be wrong."""

@@ -103,26 +103,28 @@ def run(files: list[Path], jobs: int, timeout: float, memory: int) -> list[dict]
         pass
     results: list[dict] = []
     todo = list(enumerate(files))[::-1]
-    running: dict[int, tuple[int, Path, int, float]] = {}
+    running: dict[int, tuple[int, Path, int, float, int]] = {}
     while todo or running:
         while todo and len(running) < jobs:
             idx, path = todo.pop()
             r, w = os.pipe()
+            base = _rss()  # what a forked child starts with, for a child that dies before it can say
             pid = os.fork()
             if pid == 0:
                 os.close(r)
                 _child(path, w, memory)
             os.close(w)
-            running[pid] = (idx, path, r, time.perf_counter())
+            running[pid] = (idx, path, r, time.perf_counter(), base)
         pid, status, usage = os.wait4(-1, os.WNOHANG)
         if pid == 0:
             now = time.perf_counter()
-            for p, (_, _, _, t0) in list(running.items()):
+            for p, (_, _, _, t0, _) in list(running.items()):
                 if now - t0 > timeout:
                     os.kill(p, signal.SIGKILL)
             time.sleep(0.002)
             continue
-        idx, path, r, t0 = running.pop(pid)
+        idx, path, r, t0, base = running.pop(pid)
+        died_with = max(0, usage.ru_maxrss * 1024 - base)
         wall = time.perf_counter() - t0
         raw = b""
         while chunk := os.read(r, 65536):
@@ -135,11 +137,11 @@ def run(files: list[Path], jobs: int, timeout: float, memory: int) -> list[dict]
             row.update(json.loads(raw))
             row["crash"] = None
         elif os.WIFSIGNALED(status) and wall > timeout:
-            row.update(verdict=["reader-timeout", None], crash=None, memory=0)
+            row.update(verdict=["reader-timeout", None], crash=None, memory=died_with)
         else:
             sig = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
             row.update(verdict=["crash", f"signal {sig}" if sig else f"exit {os.WEXITSTATUS(status)}"],
-                       crash=True, memory=0)
+                       crash=True, memory=died_with)
         results.append(row)
     return results
 

@@ -126,6 +126,8 @@ def _calamine_failure(exc: Exception, fmt: str) -> Unreadable:
     text = str(exc).lower()
     if "password" in text or "encrypt" in text:
         return Unreadable("encrypted")
+    if "macrosheets/" in text:  # calamine opens no workbook holding an Excel 4.0 macro sheet
+        return Unreadable("old-format", "macro-sheet")
     return Unreadable("corrupt-file", "xlsb" if fmt == "xlsb" else None)
 
 

@@ -179,6 +179,10 @@ def _guard_zip(path: Path, data: bytes, limits: Limits) -> Guarded:
                 raise Unreadable("not-a-workbook", "powerpoint")
             raise Unreadable("corrupt-file", "no-workbook")
         fmt = "xlsb" if workbook.endswith(".bin") else "xlsx"
+        folder = workbook.rpartition("/")[0]
+        if any(n.startswith(f"{folder}/macrosheets/" if folder else "macrosheets/") for n in names):
+            # an Excel 4.0 macro sheet: calamine opens no workbook that holds one
+            raise Unreadable("old-format", "macro-sheet")
     else:
         raise Unreadable("not-a-workbook", "zip")
 
