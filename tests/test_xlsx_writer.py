@@ -224,6 +224,7 @@ def test_write_is_atomic_and_refuses_to_overwrite(tmp_path):
     assert path.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["a.xlsx"]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_opens_and_prints_it(written, tmp_path):
     pdf = to_pdf(written, tmp_path)
