@@ -8,7 +8,8 @@ Each round runs, as separate processes and in turn: the baseline (benchmarks/bas
 `cbc aggregate` with a warm cache (a re-run over unchanged files). It reports the median wall
 time of each, the ratio to the baseline, and the peak memory of each process tree (sampled from
 /proc every 5 ms). Then, in this process, reading + judging alone with 2 workers (files/s), and
-`cbc --help`. The machine is shared and noisy: compare ratios within one run, not across runs.
+`cbc --help`; and a 5,000-row hazard ledger read (`--ledger-only` for that figure alone). The
+machine is shared and noisy: compare ratios within one run, not across runs.
 Needs the bench extra: pip install -e '.[bench]'.
 """
 
@@ -85,7 +86,13 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--dir", type=Path, default=None, help="reuse (or make) returns here")
     ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--ledger-rows", type=int, default=5000, help="rows of the hazard-ledger figure")
+    ap.add_argument("--ledger-only", action="store_true", help="only the hazard-ledger figure")
     args = ap.parse_args()
+    if args.ledger_only:
+        work = Path(tempfile.mkdtemp(prefix="cbc-bench-"))
+        ledger_figures(work, dict(os.environ, CBC_CACHE_DIR=str(work / "cache")), args.rounds, args.ledger_rows)
+        return
 
     work = Path(tempfile.mkdtemp(prefix="cbc-bench-"))
     folder = args.dir or work / f"returns-{args.n}"
@@ -152,6 +159,33 @@ def main() -> None:
     print(f"| read + judge only ({args.jobs} workers) | {statistics.median(rates):,.0f} returns/s | | |")
     helps = [timed([py, "-m", "cbc_cli", "--help"], env)[0] for _ in range(args.rounds)]
     print(f"| cbc --help | {statistics.median(helps):.2f} s | | |")
+    ledger_figures(work, env, args.rounds, args.ledger_rows)
+
+
+def ledger_figures(work: Path, env: dict[str, str], rounds: int, n: int) -> None:
+    """A 5,000-row hazard ledger (written by xlsxwriter, half its dates typed as text): read and
+    checked in this process (guard, calamine, every row), and `cbc ledger` end to end."""
+    sys.path.insert(0, str(HERE.parent))
+    from tests import ledger_samples as ls
+
+    from cbc_cli.judge.ledger import read_ledger
+    from cbc_cli.model.edition import get_edition
+
+    path = work / f"ledger-{n}.xlsx"
+    rows = ls.random_rows(n, seed=1, text_dates=True)
+    ls.write_xlsxwriter(path, ls.STANDARD, rows, unit="威海某化工有限公司", district="环翠区", industry="化工")
+    ed = get_edition()
+    reads = []
+    for _ in range(max(rounds, 3)):
+        t = time.perf_counter()
+        result = read_ledger(path, ed.ledger, edition=ed)
+        reads.append(time.perf_counter() - t)
+    assert result.rows == n, result.issues[:3]
+    print(f"| hazard ledger, {n:,} rows: read + check (in process) | {statistics.median(reads):.2f} s | | |")
+    cmd = [sys.executable, "-m", "cbc_cli", "ledger", str(path), "--period", "2020H2", "--format", "json"]
+    runs = [timed(cmd, env) for _ in range(max(rounds, 3))]
+    print(f"| cbc ledger, {n:,} rows (end to end) | {statistics.median(t for t, _ in runs):.2f} s | | "
+          f"{max(p for _, p in runs) / 2**20:.0f} MB |")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,15 @@ this time, and 文登 typed only the second half's trainees (lower than June: a 
 added up with `--previous 报送-2020H1`).
 And a folder of enterprise self-checks (附件2), with one enterprise's 统计表 for the
 cross-form check.
+And a folder of enterprises' hazard ledgers (台账-2020/, the year to 30 November), typed the
+ways ledgers arrive:
+- 威海化工机械有限公司: cbc's blank ledger (`cbc new-form 台账`), filled in; 化工;
+- 威海华东数控股份有限公司: typed by hand (xlsxwriter): columns in its own order and words, two
+  extra columns, dates typed as text, the header in one cell; one hazard overdue, one fixed
+  hazard without its 验收人;
+- 山东好当家海洋发展股份有限公司: an old-Excel .xls (xlwt);
+- 威海广泰空港设备股份有限公司: its ledger disagrees with the 统计表 it filed (in 自查表/), and a
+  重大 hazard lacks its 临时控制措施.
 """
 
 from __future__ import annotations
@@ -60,7 +69,8 @@ def make(root: Path = HERE) -> list[Path]:
     returns = root / "报送-2020H1"
     november = root / "报送-2020H2"
     selfchecks = root / "自查表"
-    for d in (returns, november, selfchecks):
+    ledgers = root / "台账-2020"
+    for d in (returns, november, selfchecks, ledgers):
         if d.exists():
             shutil.rmtree(d)
         d.mkdir(parents=True)
@@ -140,8 +150,65 @@ def make(root: Path = HERE) -> list[Path]:
     stats.update(trainings_total=0, trainings_chem=0)
     made.append(samples.write_generated(selfchecks / f"{companies[4]}-统计表.xlsx", ed, unit=companies[4],
                                         report_date=date(2020, 6, 20), values=stats, period="2020H1"))
+    made += make_ledgers(ledgers, ed)
     for p in made:
         _freeze(p)
+    return made
+
+
+def make_ledgers(folder: Path, ed) -> list[Path]:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from tests import ledger_samples as ls
+    from cbc_cli.write.ledger import new_ledger_workbook
+
+    made: list[Path] = []
+    spec = ed.ledger
+
+    # 化工机械: cbc's own blank ledger, filled in row by row
+    wb = new_ledger_workbook(ed, spec, unit="威海化工机械有限公司", district="环翠区", industry="化工")
+    ws = wb[spec.sheet]
+    rows = ls.random_rows(60, seed=11)
+    for r in rows:  # an enterprise that keeps its ledger well: every hazard fixed in time
+        if r["状态"] != "已整改" and r["整改时限"] < date(2020, 11, 30):
+            r.update(状态="已整改", 整改完成时间=r["整改时限"], 验收人="王强")
+    for i, r in enumerate(rows, spec.header_row + 1):
+        for j, c in enumerate(spec.columns, 1):
+            ws.cell(i, j, r[c.label])
+    path = folder / "威海化工机械有限公司-隐患台账.xlsx"
+    wb.save(path)
+    made.append(path)
+
+    # 华东数控: typed by hand, its own column order and words, extra columns, dates as text
+    words = {"序号": "编号", "发现时间": "排查日期", "发现人": "排查人", "隐患内容": "隐患描述", "存在部位": "隐患部位",
+             "整改时限": "整改期限", "整改完成时间": "完成时间", "状态": "整改状态"}
+    rows = ls.random_rows(45, seed=12, text_dates=True)
+    rows[7].update(状态="整改中", 整改完成时间=None, 验收人=None, 整改时限="2020年9月30日")  # overdue on 11-30
+    rows[20]["验收人"] = None
+    typed = []
+    for r in rows:
+        t = {words.get(k, k): v for k, v in r.items()}
+        t.update(检查类型="日常检查", 联系电话="0631-5000000")
+        typed.append(t)
+    cols = ["编号", "排查日期", "隐患部位", "隐患描述", "隐患等级", "排查人", "检查类型", "责任人", "整改措施", "整改期限",
+            "完成时间", "验收人", "整改状态", "临时控制措施", "联系电话", "风险点名称", "可能导致的事故类型及后果"]
+    made.append(ls.write_xlsxwriter(folder / "华东数控 隐患排查治理台账.xlsx", cols, typed, unit="威海华东数控股份有限公司",
+                                    district="火炬高技术产业开发区", industry="非化工", inline=True))
+
+    # 好当家: an .xls from an old Excel
+    made.append(ls.write_xlwt(folder / "好当家-台账.xls", ls.STANDARD, ls.random_rows(30, seed=13),
+                              unit="山东好当家海洋发展股份有限公司", district="荣成市", industry="非化工"))
+
+    # 广泰: its counts disagree with the 统计表 it filed; a 重大 hazard lacks its interim measures
+    rows = [r for r in ls.random_rows(120, seed=14) if r["发现时间"] <= date(2020, 11, 30)]
+    big = next(r for r in rows if r["隐患等级"] == "四级")
+    big["临时控制措施"] = None
+    for r in rows:
+        if r["状态"] != "已整改" and r["整改时限"] < date(2020, 11, 30):
+            r["整改时限"] = date(2020, 12, 31)
+    made.append(ls.write_openpyxl(folder / "威海广泰空港设备股份有限公司-台账.xlsx", ls.STANDARD, rows,
+                                  unit="威海广泰空港设备股份有限公司", district="环翠区", industry="非化工"))
+    del timedelta
     return made
 
 

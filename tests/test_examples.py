@@ -27,7 +27,7 @@ def test_examples_are_deterministic_and_current(tmp_path):
     second = {p.relative_to(tmp_path / "b"): p.read_bytes() for p in make(tmp_path / "b")}
     assert first == second
     committed = {p.relative_to(EXAMPLES): p.read_bytes()
-                 for d in ("报送-2020H1", "报送-2020H2", "自查表") for p in (EXAMPLES / d).iterdir()}
+                 for d in ("报送-2020H1", "报送-2020H2", "自查表", "台账-2020") for p in (EXAMPLES / d).iterdir()}
     assert committed == first, "examples are stale: run python examples/make_examples.py"
 
 
@@ -69,3 +69,22 @@ def test_the_example_self_checks():
     assert not files["威海化工机械有限公司工会.xlsx"]["valid"]
     assert [i["code"] for i in files["威海市海王旋流器有限公司工会.xlsx"]["issues"]] == ["total-mismatch"]
     assert [i["code"] for i in files["威海广泰空港设备股份有限公司工会-自查表.xlsx"]["issues"]] == ["training-score-without-trainings"]
+
+
+def test_the_example_ledgers(tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(app, ["ledger", str(EXAMPLES / "台账-2020"), "--period", "2020H2", "--against",
+                                 str(EXAMPLES / "自查表" / "威海广泰空港设备股份有限公司工会-统计表.xlsx"),
+                                 "-o", str(tmp_path / "奖励候选.xlsx"), "--format", "json"])
+    assert result.exit_code == 1  # 华东数控 and 广泰 have an error each
+    data = json.loads(result.stdout)
+    ledgers = {x["path"].rsplit("/", 1)[-1]: x for x in data["ledgers"]}
+    assert len(ledgers) == 4 and all(x["rows"] for x in ledgers.values())
+    assert [i["code"] for i in ledgers["华东数控 隐患排查治理台账.xlsx"]["issues"] if i["severity"] == "error"] == [
+        "fixed-without-record"]
+    assert [i["code"] for i in ledgers["威海广泰空港设备股份有限公司-台账.xlsx"]["issues"]] == ["major-without-interim"]
+    assert ledgers["威海化工机械有限公司-隐患台账.xlsx"]["issues"] == []
+    assert ledgers["威海化工机械有限公司-隐患台账.xlsx"]["found_chem"] == data["totals"]["found_chem"] > 0
+    assert [i["cell"] for i in data["against"][0]["issues"]] == ["统计表!B9", "统计表!B10", "统计表!D9", "统计表!D10"]
+    assert data["awards"] and {a["grade"] for a in data["awards"]} == {"三级", "四级"}
+    assert (tmp_path / "奖励候选.xlsx").is_file()

@@ -45,6 +45,15 @@ def _form_words() -> dict[str, str]:
             words[s["name"]] = "section"
         for ind in stats.get("indicators", []):
             words[ind["label"]] = "indicator"
+    for path in sorted((ROOT / "schemas").glob("edition-*.toml")):
+        ledger = tomllib.loads(path.read_text(encoding="utf-8")).get("ledger")
+        if ledger:
+            for c in ledger["columns"]:  # not the everyday words (序号, 状态, 备注, 发现人)
+                if len(c["label"]) >= 4:
+                    words[c["label"]] = "ledger column"
+            words[ledger["title"]] = "ledger.title"
+            for st in ledger["statuses"]:
+                words[st] = "ledger status"
     roster = tomllib.loads((SRC / "data" / "roster-weihai.toml").read_text(encoding="utf-8"))
     for u in roster["units"]:
         for name in (u["name"], *u.get("aliases", [])):

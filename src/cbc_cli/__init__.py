@@ -5,7 +5,7 @@
 
 from .version import __version__
 
-__all__ = ["__version__", "get_edition", "load_edition", "load_roster", "new_forms", "score_file", "score_paths", "validate_file", "validate_paths"]
+__all__ = ["__version__", "get_edition", "load_edition", "load_roster", "new_forms", "read_ledgers", "score_file", "score_paths", "validate_file", "validate_paths"]
 
 
 def __getattr__(name: str):  # imported on first use, so `cbc --help` stays fast
@@ -29,6 +29,10 @@ def __getattr__(name: str):  # imported on first use, so `cbc --help` stays fast
         from .scoring import score_paths
 
         return score_paths
+    if name == "read_ledgers":
+        from .ledger import read_ledgers
+
+        return read_ledgers
     if name == "load_roster":
         from .model.config import load_roster
 

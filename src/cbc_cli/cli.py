@@ -29,7 +29,8 @@ app = typer.Typer(
         "  cbc new-form -o 空白表          生成空白的统计表和自查表\n\n"
         "  cbc validate 报送/              检查文件夹中的每份统计表\n\n"
         "  cbc score 自查表/               给自查表打分并排名\n\n"
-        "  cbc aggregate 报送/ -o 汇总.xlsx  汇总全市统计表"
+        "  cbc aggregate 报送/ -o 汇总.xlsx  汇总全市统计表\n\n"
+        "  cbc ledger 台账/ -o 奖励候选.xlsx  检查企业隐患台账，统计隐患数，列出奖励候选"
     ),
     add_completion=False,
     no_args_is_help=True,
@@ -79,7 +80,7 @@ PreviousOpt = Annotated[Optional[list[Path]], typer.Option(
 
 @app.command("new-form")
 def new_form(
-    form: Annotated[Optional[str], typer.Argument(metavar="表", help="生成哪张表：统计表（stats）或自查表（selfcheck）；不写则两张都生成。", show_default=False)] = None,
+    form: Annotated[Optional[str], typer.Argument(metavar="表", help="生成哪张表：统计表（stats）、自查表（selfcheck）或隐患台账（台账，ledger）；不写则生成统计表和自查表。", show_default=False)] = None,
     out: Annotated[Path, typer.Option("-o", "--out", metavar="<文件夹>", help="输出文件夹。")] = Path("."),
     unit: Annotated[Optional[str], typer.Option("--unit", metavar="<单位>", help="预先填好填报单位。", show_default=False)] = None,
     period: PeriodOpt = None,
@@ -91,13 +92,16 @@ def new_form(
     verbose: VerboseOpt = False,
     debug: DebugOpt = False,
 ) -> None:
-    """生成空白的统计表（附件1）和自查表（附件2）。
+    """生成空白的统计表（附件1）和自查表（附件2），或企业的隐患排查治理登记台账。
 
     填写处为浅黄色，已设置数据验证；其余单元格受保护（无密码，可在“审阅”中撤销保护）。
+    台账：日期、隐患等级、状态有数据验证和下拉列表，表头冻结、每页重复打印，A4 横向，可填数千条。
 
     退出码：0 已生成；2 无法生成（文件已存在、无法写入、用法错误）。
 
     示例：cbc new-form --unit 环翠区总工会 --period 2020H1 -o 空白表
+
+          cbc new-form 台账 --unit 威海某化工有限公司 -o 台账
     """
     from .newform import FORMS, new_forms
     from .render import wrote
@@ -107,19 +111,22 @@ def new_form(
     forms = FORMS
     if form is not None:
         aliases = {"stats": "stats", "统计表": "stats", "附件1": "stats", "1": "stats",
-                   "selfcheck": "selfcheck", "自查表": "selfcheck", "附件2": "selfcheck", "2": "selfcheck"}
+                   "selfcheck": "selfcheck", "自查表": "selfcheck", "附件2": "selfcheck", "2": "selfcheck",
+                   "ledger": "ledger", "台账": "ledger", "隐患台账": "ledger"}
         if form not in aliases:
-            raise _fail(f"不认识的表“{form}”：请写 统计表 或 自查表（stats / selfcheck）。")
+            raise _fail(f"不认识的表“{form}”：请写 统计表、自查表 或 台账（stats / selfcheck / ledger）。")
         forms = (aliases[form],)  # type: ignore[assignment]
     if roster and unit:
         raise _fail("--unit 和 --roster 只能选一个。")
-    ros = _roster(config) if roster else None
+    settings = _roster(config) if roster or forms == ("ledger",) else None
+    ros = settings if roster else None
     p = _period(period)
 
     def work():  # type: ignore[no-untyped-def]
         check_folder(out)
         with all_or_none():
-            return new_forms(out, forms=forms, unit=unit, period=p, roster=ros, force=force, edition=edition)
+            return new_forms(out, forms=forms, unit=unit, period=p, roster=ros, force=force, edition=edition,
+                             ledger=settings.ledger if settings is not None else None)
 
     written = _guarded(debug, work)
     wrote([w.path for w in written], fmt)
@@ -603,6 +610,87 @@ def assess_cmd(
     raise typer.Exit(FINDINGS if result.outstanding else OK)
 
 
+@app.command("ledger")
+def ledger_cmd(
+    paths: Annotated[list[Path], typer.Argument(metavar="路径...", help="台账文件或文件夹（文件夹：其中的每个工作簿）。", show_default=False)],
+    period: PeriodOpt = None,
+    today: Annotated[Optional[str], typer.Option("--today", metavar="<日期>", help="按这一天判断逾期（如 2020-06-15）；默认按统计期末。", show_default=False)] = None,
+    to_form: Annotated[Optional[Path], typer.Option("--to-form", metavar="<文件.xlsx>", help="生成一张统计表，隐患栏目（查出、整改完成及其中化工）按台账预先填好。", show_default=False)] = None,
+    against: Annotated[Optional[list[Path]], typer.Option("--against", metavar="<路径>", show_default=False,
+                                                          help="已报送的统计表（文件或文件夹，可写多次）：与台账统计数对照，不一致的给出提醒。")] = None,
+    out: Annotated[Optional[Path], typer.Option("-o", "--out", metavar="<文件.xlsx>", help="把奖励候选名单（及各台账统计、问题）写成工作簿，如 奖励候选.xlsx。", show_default=False)] = None,
+    recursive: RecursiveOpt = False,
+    fmt: FormatOpt = "table",
+    strict: Annotated[bool, typer.Option("--strict", help="把提醒（逾期、与统计表不符）也当作错误（影响退出码）。")] = False,
+    jobs: JobsOpt = None,
+    force: ForceOpt = False,
+    config: ConfigOpt = None,
+    edition: EditionOpt = None,
+    verbose: VerboseOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """检查企业的隐患排查治理登记台账，统计查出和整改完成的隐患数，列出奖励候选。
+
+    栏目按表头文字查找，顺序不限，可有多余的栏目；日期可以是文字（如“2020年5月28日”）。
+    逐行检查：必填栏目、整改完成时间不早于发现时间、逾期未整改（提醒）、重大隐患的临时控制措施、
+    已整改隐患的整改完成时间和验收人。统计期：上半年 1月1日至6月30日，下半年 1月1日至11月30日（全年累计）。
+
+    退出码：0 没有错误；1 有错误或有文件无法读取（--strict：或有提醒）；2 无法完成（用法错误、无法确定统计期、输出文件已存在等）。
+
+    示例：cbc ledger 台账/ --period 2020H1 -o 奖励候选.xlsx
+
+          cbc ledger 台账/某公司.xlsx --to-form 统计表.xlsx --against 报送/某公司工会.xlsx
+    """
+    from .render import progress_bar, show_ledgers
+
+    _inputs(paths)
+    _inputs(against or [])
+    _format(fmt)
+    _jobs(jobs)
+    roster = _roster(config)
+    p = _period(period)
+    day = None
+    if today is not None:
+        from .judge.values import parse_date
+
+        parsed = parse_date(today)
+        if not parsed.ok or parsed.value is None:
+            raise _fail(f"无法识别日期“{today}”，请写成 2020-06-15。")
+        day = parsed.value
+
+    def check():  # type: ignore[no-untyped-def]
+        from .write.files import check_outputs
+
+        check_outputs([(to_form, (".xlsx",)), (out, (".xlsx",))], force)  # before anything is read
+
+    _guarded(debug, check)
+
+    def work():  # type: ignore[no-untyped-def]
+        from .ledger import read_ledgers, write_award_list, write_to_form
+        from .write.files import all_or_none
+
+        with progress_bar(enabled=fmt != "json") as progress:
+            summary = read_ledgers(paths, p, edition, roster, today=day, against=against or (), recursive=recursive,
+                                   jobs=jobs, progress=progress)
+        written = []
+        with all_or_none():
+            if to_form is not None:
+                written.append(write_to_form(summary, to_form, force=force))
+            if out is not None:
+                written.append(write_award_list(summary, out, force=force))
+        return summary, written
+
+    from .ledger import LedgerError
+
+    try:
+        summary, written = _guarded(debug, work)
+    except LedgerError as exc:
+        raise _fail(str(exc)) from None
+    show_ledgers(summary, written, fmt)
+    failed = summary.failed or (strict and any(not i.is_error for i in summary.issues))
+    raise typer.Exit(FINDINGS if failed else OK)
+
+
 def _guarded(debug: bool, work):  # type: ignore[no-untyped-def]
     """Run the library call; anything unexpected becomes one Chinese line, not a traceback.
     Ctrl-C: 已中止, exit 130 (outputs are written all or none, so nothing is left half-done)."""
@@ -622,6 +710,8 @@ def _guarded(debug: bool, work):  # type: ignore[no-untyped-def]
     except DefinitionError as exc:
         raise _fail(str(exc)) from None
     except AggregateError:
+        raise
+    except _library_errors():
         raise
     except OutputError as exc:
         raise _fail(str(exc)) from None
@@ -645,6 +735,13 @@ def _aborted() -> None:
 
         error("已中止。")
         _said.append(True)
+
+
+def _library_errors() -> tuple[type[Exception], ...]:
+    """Errors a command maps to its own exit code (raised past _guarded)."""
+    from .ledger import LedgerError
+
+    return (LedgerError,)
 
 
 def main() -> None:  # the console script

@@ -99,7 +99,8 @@ def show_forms(eds: list[Edition], fmt: str, verbose: bool = False) -> None:
                   "parent": f.parent, "levels": list(f.levels)} for f in ed.stats.fields]},
              "selfcheck": {"title": ed.selfcheck.title, "max": ed.selfcheck.total_max, "items": [
                  {"no": i.no, "section": i.section, "max": i.max, "text": i.text} for i in ed.selfcheck.items]},
-             "rules": [{"code": r.code, "title": r.title, "severity": r.severity} for r in ed.stats.rules]}
+             "rules": [{"code": r.code, "title": r.title, "severity": r.severity} for r in ed.stats.rules],
+             **({"ledger": _ledger_json(ed.ledger)} if ed.ledger is not None else {})}
             for ed in eds]})
         return
     for ed in eds:
@@ -127,6 +128,27 @@ def show_forms(eds: list[Edition], fmt: str, verbose: bool = False) -> None:
             r.add_row(_escape(rule.title), "错误" if rule.severity == "error" else "提醒",
                       *((rule.code,) if verbose else ()))
         console.print(r)
+        if ed.ledger is not None:
+            lg = ed.ledger
+            lt = Table(title=f"{lg.title}（{lg.unit_label}、{lg.district_label}、{lg.industry_label}）", title_justify="left")
+            for col in ("栏目", "类型", "必填", "也可写作"):
+                lt.add_column(col, overflow="fold")
+            kinds = {"number": "序号", "date": "日期", "text": "文字", "person": "人员", "grade": "等级", "status": "状态"}
+            for c in lg.columns:
+                lt.add_row(_escape(c.label), kinds[c.kind], "是" if c.required else "", _escape("、".join(c.aliases)))
+            console.print(lt)
+            console.print(f"{lg.column('grade').label}（由轻到重）：{' < '.join(lg.grades)}；重大事故隐患：{'、'.join(lg.major) or '无'}；"
+                          f"奖励候选：{lg.award_from}及以上。状态：{'、'.join(lg.statuses)}。")
+            console.print(f"台账规则 {len(lg.rules)} 条：" + "、".join(r.code for r in lg.rules))
+
+
+def _ledger_json(lg: Any) -> dict[str, Any]:
+    return {"title": lg.title, "grades": list(lg.grades), "major": list(lg.major), "award_from": lg.award_from,
+            "statuses": list(lg.statuses), "industries": list(lg.industries),
+            "periods": {h: {"start": p.start, "end": p.end} for h, p in lg.periods.items()},
+            "columns": [{"label": c.label, "kind": c.kind, "role": c.role, "required": c.required,
+                         "aliases": list(c.aliases)} for c in lg.columns],
+            "rules": [{"code": r.code, "severity": r.severity, "check": r.check} for r in lg.rules]}
 
 
 def show_roster(roster: Roster, fmt: str, edition: Edition | None = None, verbose: bool = False) -> None:
@@ -557,5 +579,86 @@ def show_assessment(a, written: list[Path], fmt: str) -> None:  # type: ignore[n
     if a.selfchecks_invalid:
         console.print("[yellow]提醒：[/]这些自查表有错误，未计分（请用 cbc score 查看）："
                       + _escape("、".join(a.selfchecks_invalid)))
+    for p in written:
+        console.print(f"已写入 {_escape(str(p))}")
+
+
+# --- cbc ledger -----------------------------------------------------------------------------------
+
+LEDGER_ISSUES_SHOWN = 30
+
+
+def show_ledgers(summary, written: list[Path], fmt: str) -> None:  # type: ignore[no-untyped-def]
+    """The ledgers' counts per enterprise and in total, their findings (the first few of each),
+    the overdue hazards, the cross-check and the award candidates."""
+    if fmt == "json":
+        print_json(summary.to_json())
+        return
+    if not summary.ledgers:
+        console.print("没有找到台账（.xlsx、.xls、.ods 等）。")
+        return
+    s = summary
+    console.print(f"[bold]隐患台账　{s.period.label}（{s.start.month}月{s.start.day}日至{s.end.month}月{s.end.day}日累计；"
+                  f"逾期截至 {s.as_of:%Y-%m-%d}）[/]")
+    t = Table(title_justify="left")
+    t.add_column("", no_wrap=True)
+    t.add_column("企业", overflow="fold", ratio=1)
+    for col in ("查出", "整改", "化工查出", "化工整改", "逾期", "错误"):
+        t.add_column(col, justify="right", no_wrap=True)
+
+    def n(v: Any) -> str:
+        return "—" if v is None else f"{v:,}"
+
+    for r in s.ledgers:
+        if not r.readable:
+            t.add_row("[red]✗[/]", _escape(_short(r.path)), "", "", "", "", "", "无法读取")
+            continue
+        mark = "[green]✓[/]" if r.valid else "[red]✗[/]"
+        t.add_row(mark, _escape(r.unit or _short(r.path)), n(r.found), n(r.fixed), n(r.found_chem), n(r.fixed_chem),
+                  n(r.overdue),
+                  str(len(r.errors)) if r.errors else "")
+    tot = s.totals
+    t.add_row("", "[bold]合计[/]", n(tot["found"]), n(tot["fixed"]),
+              n(tot["found_chem"]), n(tot["fixed_chem"]), n(tot["overdue"]), "")
+    console.print(t)
+    for r in s.ledgers:
+        if not r.issues:
+            continue
+        title = f"{_short(r.path, 60)}（{r.unit or '未填企业名称'}）"
+        if not r.readable:
+            console.print(f"[red]✗[/] {_escape(title)}　{_escape(r.reason or '无法读取')}")
+            continue
+        shown = r.issues[:LEDGER_ISSUES_SHOWN]
+        it = Table(title=_escape(title), title_justify="left")
+        it.add_column("级别", no_wrap=True)
+        it.add_column("行", justify="right", no_wrap=True)
+        it.add_column("位置", no_wrap=True)
+        it.add_column("问题", overflow="fold")
+        for i in shown:
+            it.add_row("[red]错误[/]" if i.is_error else "[yellow]提醒[/]", str(i.row or ""),
+                       _escape(i.cell or ""), _escape(i.message))
+        console.print(it)
+        if len(r.issues) > len(shown):
+            console.print(f"……另有 {len(r.issues) - len(shown)} 条，完整清单见 -o 工作簿的“问题”表或 --format json。")
+        if r.overdue:
+            rows = "、".join(str(x) for x in r.overdue_rows[:40]) + ("……" if len(r.overdue_rows) > 40 else "")
+            console.print(f"逾期 {r.overdue} 条（截至 {s.as_of:%Y-%m-%d} 尚未完成整改）：第 {rows} 行。")
+    for a in s.against:
+        if a.issues:
+            at = Table(title=_escape(f"与统计表核对：{_short(a.path, 60)}"), title_justify="left")
+            at.add_column("级别", no_wrap=True)
+            at.add_column("位置", no_wrap=True)
+            at.add_column("问题", overflow="fold")
+            for i in a.issues:
+                at.add_row("[red]错误[/]" if i.is_error else "[yellow]提醒[/]", _escape(i.cell or ""), _escape(i.message))
+            console.print(at)
+        else:
+            console.print(f"[green]✓[/] 统计表 {_escape(a.path.name)} 与台账（{_escape('、'.join(a.compared_with))}）一致。")
+    grades = "、".join(s.spec.award_grades)
+    if s.awards:
+        console.print(f"奖励候选（{grades}隐患）共 {len(s.awards)} 条："
+                      + "，".join(f"{_escape(d or '未填区市')} {k} 条" for d, k, _ in s.by_district()) + "。")
+    else:
+        console.print(f"奖励候选（{grades}隐患）：无。")
     for p in written:
         console.print(f"已写入 {_escape(str(p))}")

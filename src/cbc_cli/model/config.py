@@ -13,6 +13,7 @@ import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -96,6 +97,7 @@ class Roster(BaseModel):
     deadlines: dict[Level, Deadlines] = {}
     units: tuple[Unit, ...] = ()
     own: dict[str, Decimal] = {}
+    ledger: dict[str, Any] = {}    # [ledger]: the hazard ledger's grades, award threshold, periods
     source: str = "内置名册（威海市）"
 
     @field_validator("units")
@@ -240,7 +242,7 @@ def load_roster(config: str | Path | None = None, cwd: Path | None = None) -> Ro
             return _build(base, "内置名册（威海市）")
     user = _read_toml(path)
     unknown = set(user) - {"roster", "city", "deadlines", "units", "own", "limits", "contact", "messages",
-                           "assess"}  # [assess]: the year-end weights, read by model/assess.py
+                           "assess", "ledger"}  # [assess]: the year-end weights, read by model/assess.py
     if unknown:
         raise ConfigError(f"配置文件 {path.name} 中有无法识别的部分：{'、'.join(sorted(unknown))}")
     replace = bool(user.get("roster", {}).get("replace", False))
@@ -264,6 +266,8 @@ def load_roster(config: str | Path | None = None, cwd: Path | None = None) -> Ro
         if isinstance(messages, dict) and isinstance(messages.get("templates"), str):
             messages["templates"] = str((path.parent / messages["templates"]).resolve())
         merged["messages"] = messages
+    if "ledger" in user:
+        merged["ledger"] = user["ledger"]
     if "own" in user:
         try:
             merged["own"] = {k: Decimal(str(v)) for k, v in user["own"].items()}

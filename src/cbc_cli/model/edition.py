@@ -310,6 +310,153 @@ class CrossFormRule(_Strict):
     message: str
 
 
+
+# --- the hazard ledger (隐患排查治理登记台账) -----------------------------------------------
+
+LedgerKind = Literal["number", "date", "text", "person", "grade", "status"]
+LedgerRole = Literal["number", "found_on", "finder", "risk_point", "location", "content", "consequence", "grade",
+                     "owner", "measures", "deadline", "fixed_on", "acceptor", "status", "interim", "remarks"]
+# what cbc's counts, award list and rules cannot do without
+LEDGER_NEEDS: tuple[LedgerRole, ...] = ("found_on", "finder", "content", "grade", "fixed_on", "status")
+_MONTH_DAY = r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+
+
+class LedgerColumn(_Strict):
+    label: str = Field(min_length=1)
+    kind: LedgerKind
+    role: LedgerRole
+    required: bool = False
+    width: float = Field(default=10, gt=0, le=100)
+    aliases: tuple[str, ...] = ()
+
+
+class LedgerRule(_Strict):
+    code: str = Field(pattern=_SLUG)
+    severity: Severity
+    check: Literal["not_before", "overdue", "major_needs", "fixed_needs", "open_needs"]
+    roles: tuple[LedgerRole, ...] = Field(min_length=1)
+    message: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _shape(self) -> LedgerRule:
+        if self.check in ("not_before", "overdue") and len(self.roles) != 2:
+            raise ValueError(f"台账规则 {self.code}：{self.check} 需要两个 roles")
+        return self
+
+
+class LedgerPeriod(_Strict):
+    start: str = Field(pattern=_MONTH_DAY)
+    end: str = Field(pattern=_MONTH_DAY)
+
+
+class LedgerReading(_Strict):
+    unit_keys: tuple[str, ...] = Field(min_length=1)
+    district_keys: tuple[str, ...] = Field(min_length=1)
+    industry_keys: tuple[str, ...] = Field(min_length=1)
+
+
+class LedgerToStats(_Strict):
+    found: str
+    fixed: str
+    found_chem: str
+    fixed_chem: str
+
+
+class LedgerForm(_Strict):
+    """The hazard ledger: its header entries, columns, grade scale, statuses, rules and periods.
+
+    grades are listed least serious first; `major` are the 重大 ones; `award_from` is the
+    lowest grade on the year-end award list. A cbc.toml may change grades, grade_aliases, major,
+    award_from and periods under [ledger] (see `with_overrides`)."""
+
+    sheet: str
+    name: str
+    title: str
+    unit_label: str
+    district_label: str
+    industry_label: str
+    industries: tuple[str, ...] = Field(min_length=1)
+    chem: str
+    grades: tuple[str, ...] = Field(min_length=1)
+    major: tuple[str, ...] = ()
+    award_from: str
+    grade_aliases: dict[str, tuple[str, ...]] = {}
+    grade_suffixes: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = Field(min_length=1)
+    fixed_status: str
+    blank_rows: int = Field(default=3000, ge=1, le=100_000)
+    title_row: int = Field(default=1, ge=1)
+    head_row: int = Field(default=2, ge=1)
+    header_row: int = Field(default=3, ge=1)
+    reading: LedgerReading
+    to_stats: LedgerToStats | None = None
+    periods: dict[Literal["H1", "H2"], LedgerPeriod]
+    columns: tuple[LedgerColumn, ...] = Field(min_length=1)
+    rules: tuple[LedgerRule, ...] = ()
+
+    @model_validator(mode="after")
+    def _coherent(self) -> LedgerForm:
+        _unique("台账栏目", [c.label for c in self.columns])
+        _unique("台账栏目用途", [c.role for c in self.columns])
+        _unique("等级（grades）", list(self.grades))
+        _unique("台账规则编码", [r.code for r in self.rules])
+        roles = {c.role for c in self.columns}
+        for need in LEDGER_NEEDS:
+            if need not in roles:
+                raise ValueError(f"台账缺少用途为 {need} 的栏目")
+        for r in self.rules:
+            for role in r.roles:
+                if role not in roles:
+                    raise ValueError(f"台账规则 {r.code} 引用了没有的栏目用途 “{role}”")
+        for g in (*self.major, self.award_from, *self.grade_aliases):
+            if g not in self.grades:
+                raise ValueError(f"等级“{g}”不在 grades {list(self.grades)} 中")
+        if self.fixed_status not in self.statuses:
+            raise ValueError(f"fixed_status “{self.fixed_status}” 不在 statuses 中")
+        if self.chem not in self.industries:
+            raise ValueError(f"chem “{self.chem}” 不在 industries 中")
+        if not self.title_row < self.head_row < self.header_row:
+            raise ValueError("台账的 title_row、head_row、header_row 须依次增大")
+        for half in ("H1", "H2"):
+            if half not in self.periods:
+                raise ValueError(f"台账缺少 {half} 的统计区间")
+        return self
+
+    def column(self, role: str) -> LedgerColumn | None:
+        for c in self.columns:
+            if c.role == role:
+                return c
+        return None
+
+    def rank(self, grade: str) -> int:
+        """A grade's place on the scale, 0 the least serious."""
+        return self.grades.index(grade)
+
+    @property
+    def award_grades(self) -> tuple[str, ...]:
+        return self.grades[self.rank(self.award_from):]
+
+    def with_overrides(self, overrides: dict[str, Any]) -> LedgerForm:
+        """This ledger with a cbc.toml's [ledger] applied; raise ValueError saying what is wrong."""
+        allowed = {"grades", "grade_aliases", "major", "award_from", "periods", "statuses", "fixed_status",
+                   "blank_rows"}
+        unknown = set(overrides) - allowed
+        if unknown:
+            raise ValueError(f"[ledger] 中不能设置：{'、'.join(sorted(unknown))}（可设置：{'、'.join(sorted(allowed))}）")
+        if not overrides:
+            return self
+        data = self.model_dump()
+        if "grades" in overrides and "grade_aliases" not in overrides:
+            data["grade_aliases"] = {}  # the shipped aliases name the shipped grades
+        if "periods" in overrides:
+            data["periods"] = {**data["periods"], **overrides["periods"]}
+        data.update({k: v for k, v in overrides.items() if k != "periods"})
+        try:
+            return LedgerForm.model_validate(data)
+        except ValidationError as exc:
+            raise ValueError("；".join(_describe(e) for e in exc.errors())) from None
+
+
 class EditionInfo(_Strict):
     id: str = Field(pattern=r"^[0-9A-Za-z_-]+$")
     name: str
@@ -322,11 +469,16 @@ class Edition(_Strict):
     stats: StatsForm
     selfcheck: SelfcheckForm
     crossform: tuple[CrossFormRule, ...] = ()
+    ledger: LedgerForm | None = None
 
     @model_validator(mode="after")
     def _cross(self) -> Edition:
         _unique("跨表规则编码", [r.code for r in self.crossform])
         codes = {f.code for f in self.stats.fields}
+        if self.ledger is not None and self.ledger.to_stats is not None:
+            for c in self.ledger.to_stats.model_dump().values():
+                if c not in codes:
+                    raise ValueError(f"台账 to_stats 引用了未知字段 “{c}”")
         for r in self.crossform:
             if r.field not in codes:
                 raise ValueError(f"跨表规则 {r.code} 引用了未知字段 “{r.field}”")
@@ -452,9 +604,45 @@ def selfcheck_return_model(ed: Edition) -> type[BaseModel]:
     )
 
 
+def ledger_row_model(ed: Edition) -> type[BaseModel]:
+    """A pydantic model of one hazard row of this edition's ledger, by column role (dates as
+    ISO strings, grades and statuses from their lists), and of the ledger's header entries."""
+    assert ed.ledger is not None
+    spec = ed.ledger
+    kinds: dict[str, Any] = {
+        "number": int | None,
+        "date": Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")] | None,
+        "text": str | None,
+        "person": str | None,
+        "grade": Literal[spec.grades] | None,  # type: ignore[valid-type]
+        "status": Literal[spec.statuses] | None,  # type: ignore[valid-type]
+    }
+    columns = {
+        c.role: (kinds[c.kind], Field(... if c.required else None, title=c.label,
+                                      description=("必填" if c.required else "选填") + (
+                                          f"；也可写作：{'、'.join(c.aliases)}" if c.aliases else "")))
+        for c in spec.columns
+    }
+    row = create_model(f"LedgerRow{ed.id}", __config__=ConfigDict(extra="forbid"), **columns)
+    return create_model(
+        f"Ledger{ed.id}",
+        __config__=ConfigDict(extra="forbid", title=f"{spec.title}（{ed.id}）"),
+        form=(Literal["ledger"], "ledger"),
+        edition=(Literal[ed.id], ed.id),  # type: ignore[valid-type]
+        unit=(str | None, Field(default=None, title=spec.unit_label)),
+        district=(str | None, Field(default=None, title=spec.district_label)),
+        industry=(Literal[spec.industries] | None, Field(default=None, title=spec.industry_label)),  # type: ignore[valid-type]
+        rows=(list[row], Field(default_factory=list, title="隐患")),  # type: ignore[valid-type]
+    )
+
+
 def json_schemas(ed: Edition) -> dict[str, dict[str, Any]]:
-    """The JSON Schema of a filled return of each form, keyed by the file name it is exported to."""
-    return {
+    """The JSON Schema of a filled return of each form (and of a ledger, where the edition has
+    one), keyed by the file name it is exported to."""
+    out = {
         f"edition-{ed.id}.stats.schema.json": stats_return_model(ed).model_json_schema(),
         f"edition-{ed.id}.selfcheck.schema.json": selfcheck_return_model(ed).model_json_schema(),
     }
+    if ed.ledger is not None:
+        out[f"edition-{ed.id}.ledger.schema.json"] = ledger_row_model(ed).model_json_schema()
+    return out

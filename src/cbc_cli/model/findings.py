@@ -51,7 +51,8 @@ def finding_types() -> dict[str, FindingType]:
 
 def registered_codes(ed: Any) -> set[str]:
     """Every finding code cbc can report with this edition: its own and the edition's rules."""
-    return set(finding_types()) | {r.code for r in ed.stats.rules} | {r.code for r in ed.crossform}
+    ledger = {r.code for r in ed.ledger.rules} if getattr(ed, "ledger", None) is not None else set()
+    return set(finding_types()) | {r.code for r in ed.stats.rules} | {r.code for r in ed.crossform} | ledger
 
 
 def title(code: str) -> str:
@@ -68,6 +69,7 @@ class Issue:
     cell: str | None = None
     value: str | None = None
     item: int | None = None
+    row: int | None = None     # a hazard ledger's row (1-based, as Excel shows it)
 
     @property
     def is_error(self) -> bool:
@@ -91,7 +93,7 @@ class Issue:
 
 
 def finding(code: str, variant: str | None = None, *, field: str | None = None, cell: str | None = None,
-            value: Any = None, item: int | None = None, **params: Any) -> Issue:
+            value: Any = None, item: int | None = None, row: int | None = None, **params: Any) -> Issue:
     """A finding of a type from data/findings.toml, its message made from the template."""
     try:
         t = finding_types()[code]
@@ -102,7 +104,7 @@ def finding(code: str, variant: str | None = None, *, field: str | None = None, 
     text = t.text(variant, item=item, value=shown_value, **params)
     if t.group == "read":
         text = f"无法读取：{text}"
-    return Issue(t.severity, code, text, field=field, cell=cell, value=shown_value, item=item)
+    return Issue(t.severity, code, text, field=field, cell=cell, value=shown_value, item=item, row=row)
 
 
 def reason(code: str, variant: str | None = None, **params: Any) -> str:
@@ -114,11 +116,11 @@ def reason(code: str, variant: str | None = None, **params: Any) -> str:
 
 
 def rule_finding(rule: Any, params: dict[str, Any], *, field: str | None = None, cell: str | None = None,
-                 value: Any = None, item: int | None = None, suffix: str = "") -> Issue:
+                 value: Any = None, item: int | None = None, suffix: str = "", row: int | None = None) -> Issue:
     """A finding of one of the edition's own rules: its code, severity and message template
     (the template's names are the rule's own, so they come as a dict)."""
     return Issue(rule.severity, rule.code, rule.message.format(**params) + suffix, field=field, cell=cell,
-                 value=shown(value), item=item)
+                 value=shown(value), item=item, row=row)
 
 
 def shown(value: Any) -> str | None:
