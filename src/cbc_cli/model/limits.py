@@ -18,10 +18,13 @@ class Limits:
     max_total_bytes: int = 200 * MiB        # all parts, uncompressed
     max_ratio: float = 100.0                # compression ratio, for parts over ratio_floor
     ratio_floor: int = 1 * MiB
-    max_rows: int = 10_000                  # a sheet's declared dimension
-    max_cols: int = 200
+    # The grid a reader builds runs from A1 to a sheet's last cell: its area (rows x columns)
+    # is what costs memory, not its row or column count alone (a 1 x 256 range is ordinary).
+    max_area: int = 2_000_000               # one sheet, A1 to its last cell present
+    max_book_area: int = 4_000_000          # all worksheets of the workbook together
     max_shared_strings: int = 100_000
-    max_cells: int = 200_000                # cells in one sheet
+    max_cells: int = 200_000                # cells present in one sheet
+    max_text: int = 32_767                  # characters in one cell, Excel's own limit
     max_xml_scan: int = 64 * 1024           # bytes read of the other XML parts, to check their prolog
 
 

@@ -77,8 +77,9 @@ def read_book(g: Guarded, wanted: set[str] | None = None) -> Book:
     except PasswordError:
         raise Unreadable("encrypted") from None
     except (CalamineError, ValueError, OSError) as exc:
-        raise _calamine_failure(exc) from None
+        raise _calamine_failure(exc, g.format) from None
     sheets: list[Sheet] = []
+    book_area = 0
     try:
         for meta in wb.sheets_metadata:
             if wanted is not None and meta.name not in wanted:
@@ -86,6 +87,16 @@ def read_book(g: Guarded, wanted: set[str] | None = None) -> Book:
             if str(getattr(meta.typ, "name", meta.typ)) not in ("WorkSheet", "SheetTypeEnum.WorkSheet"):
                 continue
             sh = wb.get_sheet_by_name(meta.name)
+            # the grid runs from A1 to the last cell: hold its area to the limits before Python
+            # builds it (an .ods row repeated a million times, a sheet the guard could not measure)
+            area = _area(sh)
+            book_area += area
+            if area > g.limits.max_area:
+                raise Unreadable("suspicious-file", "area", rows=f"{sh.end[0] + 1:,}" if sh.end else "0",
+                                 cols=f"{sh.end[1] + 1:,}" if sh.end else "0", limit=f"{g.limits.max_area:,}")
+            if book_area > g.limits.max_book_area:
+                raise Unreadable("suspicious-file", "book-area", cells=f"{book_area:,}",
+                                 limit=f"{g.limits.max_book_area:,}")
             rows = sh.to_python(skip_empty_area=False)
             try:
                 merged = list(sh.merged_cell_ranges or [])
@@ -96,7 +107,7 @@ def read_book(g: Guarded, wanted: set[str] | None = None) -> Book:
     except PasswordError:
         raise Unreadable("encrypted") from None
     except (CalamineError, ValueError, OSError) as exc:
-        raise _calamine_failure(exc) from None
+        raise _calamine_failure(exc, g.format) from None
     finally:
         try:
             wb.close()
@@ -105,11 +116,19 @@ def read_book(g: Guarded, wanted: set[str] | None = None) -> Book:
     return Book(g.format, sheets, g)
 
 
-def _calamine_failure(exc: Exception) -> Unreadable:
+def _area(sh: Any) -> int:
+    """Cells in the grid to_python(skip_empty_area=False) builds: A1 to the sheet's last cell."""
+    end = sh.end
+    return 0 if not end else (end[0] + 1) * (end[1] + 1)
+
+
+def _calamine_failure(exc: Exception, fmt: str) -> Unreadable:
     text = str(exc).lower()
     if "password" in text or "encrypt" in text:
         return Unreadable("encrypted")
-    return Unreadable("corrupt-file")
+    if "macrosheets/" in text:  # calamine opens no workbook holding an Excel 4.0 macro sheet
+        return Unreadable("old-format", "macro-sheet")
+    return Unreadable("corrupt-file", "xlsb" if fmt == "xlsb" else None)
 
 
 # --- formulas without a cached value (xlsx only) ----------------------------------------
@@ -138,8 +157,10 @@ def _blank_formulas(g: Guarded) -> dict[str, set[str]]:
         def part(name: str) -> bytes:
             return zipdir.read(g.data, members[name]) if name in members else b""
 
-        workbook = part("xl/workbook.xml")
-        rels = part("xl/_rels/workbook.xml.rels")
+        folder, _, leaf = g.workbook.rpartition("/")
+        base = f"{folder}/" if folder else ""
+        workbook = part(g.workbook)
+        rels = part(f"{base}_rels/{leaf}.rels")
     except zipdir.ZipError:
         return found
     targets = {rid: tgt for rid, tgt in _REL.findall(rels)}
@@ -151,7 +172,7 @@ def _blank_formulas(g: Guarded) -> dict[str, set[str]]:
         if target is None:
             continue
         t = target.decode("utf-8", "replace").lstrip("/")
-        member = t if t.startswith("xl/") else f"xl/{t}"
+        member = t if target.startswith(b"/") or (base and t.startswith(base)) else f"{base}{t}"
         try:
             xml = part(member)
         except zipdir.ZipError:

@@ -14,15 +14,12 @@ from typing import Literal
 
 from ..model.findings import reason
 from ..model.limits import DEFAULT_LIMITS, MiB, Limits
-from . import zipdir
+from . import biff, zipdir
 
-Format = Literal["xlsx", "xls", "ods"]
+Format = Literal["xlsx", "xls", "ods", "xlsb"]
 
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+OLE_MAGIC = biff.OLE_MAGIC
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
-
-
-
 
 class Unreadable(Exception):
     """The file cannot be read as a workbook: a finding code (and wording) of data/findings.toml."""
@@ -43,12 +40,13 @@ class Guarded:
     data: bytes
     format: Format
     members: list[str] = field(default_factory=list)
+    workbook: str = "xl/workbook.xml"   # the workbook part of an OOXML package (from _rels/.rels)
+    limits: Limits = DEFAULT_LIMITS     # the limits it was checked against, for the reader to keep
 
 
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 _BAD_NAME = re.compile(r"(^/|^\\|\\|\x00|(^|/)\.\.(/|$)|^[A-Za-z]:)", re.M)
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
-_DIMENSION = re.compile(rb'<dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 _SST_COUNT = re.compile(rb'<sst\b[^>]*?\b(?:uniqueCount|count)="(\d+)"')
 
 
@@ -67,11 +65,18 @@ def guard(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Guarded:
         data = _read_upto(path, size + 1)  # what stat said, and a byte more if it grew meanwhile
     except OSError as exc:
         raise Unreadable("unreadable", "read", error=exc.strerror or exc) from None
+    g = _guard_bytes(path, data, limits)
+    g.limits = limits
+    return g
+
+
+def _guard_bytes(path: Path, data: bytes, limits: Limits) -> Guarded:
     head = data[:8]
     if head == OLE_MAGIC:
-        if _ENCRYPTED_STREAM in data:
-            raise Unreadable("encrypted")
-        return Guarded(path, data, "xls")
+        return _guard_ole(path, data, limits)
+    old = biff.old_biff(data)
+    if old is not None:
+        raise Unreadable("old-format", "macro" if old.macro else None, version=_EXCEL_OF_BIFF[old.biff])
     if head[:4] in ZIP_MAGIC:
         return _guard_zip(path, data, limits)
     if head[:5] in (b"<?xml", b"<html", b"<HTML", b"<!DOC") or data[:3] == b"\xef\xbb\xbf":
@@ -93,6 +98,46 @@ def _read_upto(path: Path, n: int) -> bytes:
             parts.append(chunk)
             n -= len(chunk)
     return b"".join(parts)
+
+
+_EXCEL_OF_BIFF = {2: "Excel 2.x", 3: "Excel 3.0", 4: "Excel 4.0", 5: "Excel 5.0/95"}
+
+
+def _guard_ole(path: Path, data: bytes, limits: Limits) -> Guarded:
+    """A legacy .xls (or another OLE file): encrypted, too old, not a workbook, or too large?"""
+    try:
+        info = biff.inspect(data)
+    except biff.BiffError:
+        # a container this walk cannot follow: calamine may still read it, or say it is damaged
+        if _ENCRYPTED_STREAM in data:
+            raise Unreadable("encrypted") from None
+        return Guarded(path, data, "xls")
+    if "ENCRYPTEDPACKAGE" in info.streams:
+        raise Unreadable("encrypted")    # an .xlsx with an open password is an OLE file
+    if "WORKBOOK" not in info.streams and "BOOK" not in info.streams:
+        if "WORDDOCUMENT" in info.streams:
+            raise Unreadable("not-a-workbook", "word")
+        if "POWERPOINT DOCUMENT" in info.streams:
+            raise Unreadable("not-a-workbook", "powerpoint")
+        raise Unreadable("not-a-workbook", "ole")
+    if info.encrypted:
+        raise Unreadable("encrypted")
+    if info.biff < 8:
+        raise Unreadable("old-format", version=_EXCEL_OF_BIFF.get(info.biff, "Excel 95"))
+    _check_areas([(rows, cols) for _, rows, cols in info.sheets], limits)
+    return Guarded(path, data, "xls")
+
+
+def _check_areas(sheets: list[tuple[int, int]], limits: Limits) -> None:
+    """Each sheet's grid, A1 to its last cell, and all of them together, within the limits."""
+    book = 0
+    for rows, cols in sheets:
+        if rows * cols > limits.max_area:
+            raise Unreadable("suspicious-file", "area", rows=f"{rows:,}", cols=f"{cols:,}",
+                             limit=f"{limits.max_area:,}")
+        book += rows * cols
+    if book > limits.max_book_area:
+        raise Unreadable("suspicious-file", "book-area", cells=f"{book:,}", limit=f"{limits.max_book_area:,}")
 
 
 def _guard_zip(path: Path, data: bytes, limits: Limits) -> Guarded:
@@ -121,28 +166,40 @@ def _guard_zip(path: Path, data: bytes, limits: Limits) -> Guarded:
         raise Unreadable("suspicious-file", "total")
     names = by_name.keys()
 
+    workbook = ""
     if "mimetype" in names and "content.xml" in names:
         fmt: Format = "ods"
+        _refuse_encrypted_ods(data, by_name)
     elif "[Content_Types].xml" in names:
-        if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
+        workbook = _workbook_part(data, by_name)
+        if workbook not in names:
             if "word/document.xml" in names:
                 raise Unreadable("not-a-workbook", "word")
             if "ppt/presentation.xml" in names:
                 raise Unreadable("not-a-workbook", "powerpoint")
             raise Unreadable("corrupt-file", "no-workbook")
-        if "xl/workbook.bin" in names:
-            raise Unreadable("not-a-workbook", "xlsb")
-        fmt = "xlsx"
+        fmt = "xlsb" if workbook.endswith(".bin") else "xlsx"
+        folder = workbook.rpartition("/")[0]
+        if any(n.startswith(f"{folder}/macrosheets/" if folder else "macrosheets/") for n in names):
+            # an Excel 4.0 macro sheet: calamine opens no workbook that holds one
+            raise Unreadable("old-format", "macro-sheet")
     else:
         raise Unreadable("not-a-workbook", "zip")
 
+    base = workbook.rpartition("/")[0] + "/" if "/" in workbook else ""
+    areas: list[tuple[int, int]] = []
     for name, m in by_name.items():
-        if not name.endswith((".xml", ".rels")):
+        if fmt == "xlsb" and name.startswith(f"{base}worksheets/") and name.endswith(".bin"):
+            areas.append(_xlsb_sheet(data, m, limits))
             continue
-        whole = _is_scanned_whole(name, fmt)
+        if not _is_parsed(name, fmt, base):
+            continue  # read by no reader: the size and ratio checks above are all it needs
+        whole = _is_scanned_whole(name, fmt, base)
         try:
-            if whole:
-                part = zipdir.read(data, m)  # checks size and CRC: sizes that lie are caught here
+            if whole or m.size <= limits.max_xml_scan:
+                # all of it, checked against its size and CRC: a size that lies (a "0-byte" part
+                # that inflates to gigabytes) is caught here, before a reader trusts it
+                part = zipdir.read(data, m)
             else:
                 part = zipdir.read(data, m, 512)  # the prolog is in a real part's first bytes
                 if not _PROLOG.match(part):
@@ -151,15 +208,84 @@ def _guard_zip(path: Path, data: bytes, limits: Limits) -> Guarded:
             raise Unreadable("corrupt-file", "inflate") from None
         _check_prolog(part)
         if whole:
-            _check_content(name, part, limits)
-    return Guarded(path, data, fmt, sorted(names))
+            area = _check_content(name, part, limits, base)
+            if area is not None:
+                areas.append(area)
+    _check_areas(areas, limits)
+    return Guarded(path, data, fmt, sorted(names), workbook or "xl/workbook.xml")
 
 
-def _is_scanned_whole(name: str, fmt: Format) -> bool:
+def _xlsb_sheet(data: bytes, m: zipdir.Member, limits: Limits) -> tuple[int, int]:
+    """An .xlsb sheet's cells present and their area (rows, columns), from its records."""
+    try:
+        rows, cols, cells = biff.xlsb_extent(zipdir.read(data, m))
+    except zipdir.ZipError:
+        raise Unreadable("corrupt-file", "inflate") from None
+    except biff.BiffError:
+        raise Unreadable("corrupt-file", "xlsb") from None
+    if cells > limits.max_cells:
+        raise Unreadable("suspicious-file", "cells", cells=f"{cells:,}")
+    return rows, cols
+
+
+_OFFICE_DOC = re.compile(rb'<Relationship\b[^>]*?\bType="[^"]*/officeDocument"[^>]*>', re.S)
+_TARGET = re.compile(rb'\bTarget="([^"]*)"')
+
+
+def _workbook_part(data: bytes, by_name: dict[str, zipdir.Member]) -> str:
+    """The workbook part, as the package's own relationships name it (usually xl/workbook.xml)."""
+    rels = by_name.get("_rels/.rels")
+    if rels is not None:
+        try:
+            part = zipdir.read(data, rels)
+        except zipdir.ZipError:
+            raise Unreadable("corrupt-file", "inflate") from None
+        _check_prolog(part)
+        for rel in _OFFICE_DOC.findall(part):
+            t = _TARGET.search(rel)
+            if t:
+                target = _unescape(t.group(1)).lstrip("/")
+                if target.startswith("./"):
+                    target = target[2:]
+                return target
+    for name in ("xl/workbook.xml", "xl/workbook.bin"):
+        if name in by_name:
+            return name
+    return "xl/workbook.xml"
+
+
+def _refuse_encrypted_ods(data: bytes, by_name: dict[str, zipdir.Member]) -> None:
+    """An .ods saved with a password lists its encrypted parts in the manifest."""
+    m = by_name.get("META-INF/manifest.xml")
+    if m is None:
+        return
+    try:
+        manifest = zipdir.read(data, m)
+    except zipdir.ZipError:
+        raise Unreadable("corrupt-file", "inflate") from None
+    if b"encryption-data" in manifest:
+        raise Unreadable("encrypted")
+
+
+def _is_parsed(name: str, fmt: Format, base: str) -> bool:
+    """Parts a reader parses, held to the strict XML checks: the content types, relationships,
+    and every XML part of the workbook itself (workbook, sheets, shared strings, styles). Other
+    parts (customXml with its <?mso-contentType?> or UTF-16 DataMashup, docProps, thumbnails)
+    are read by no reader."""
+    if fmt == "ods":
+        return name in ("content.xml", "styles.xml", "META-INF/manifest.xml")
+    if name == "[Content_Types].xml" or name.endswith(".rels"):
+        return True
+    return name.endswith(".xml") and name.startswith(base)
+
+
+def _is_scanned_whole(name: str, fmt: Format, base: str) -> bool:
     """Parts whose whole content is checked: the sheets, the shared strings, ODS content."""
     if fmt == "ods":
         return name == "content.xml"
-    return name.startswith("xl/worksheets/") or name == "xl/sharedStrings.xml"
+    if fmt == "xlsb":
+        return False
+    return (name.startswith(f"{base}worksheets/") and name.endswith(".xml")) or name == f"{base}sharedStrings.xml"
 
 
 _PROLOG = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]{0,200}\?>)?\s*(?:<!--.*?-->\s*)*<[A-Za-z_]", re.S)
@@ -178,44 +304,51 @@ def _check_prolog(part: bytes) -> None:
         raise Unreadable("suspicious-file", "xml")
 
 
-# Only references that could break a limit are looked at closely: three or more column letters,
-# two letters (AA-ZZ may pass 200 columns), or five or more row digits. A real form has none.
-_WIDE_REF = re.compile(rb'<(?:c|row)\b[^>]*?\br="([A-Z]*)(\d*)"')
+# Only references that could make a large area are looked at closely: two or more column
+# letters, or five or more row digits (a sheet within A1:Z9999 cannot pass the limits).
+# A cell written as <c .../> holds no value (a styled blank, often a whole formatted row out to
+# XFD1048576): calamine skips it, so it does not make the grid any larger. <row> alone neither.
+_REF = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*?(/?)>')
 _SUSPECT_REF = re.compile(rb'r="(?:[A-Z][A-Z]|[A-Z]*\d{5})')  # one pass, from the literal prefix
-_LONG_TEXT = re.compile(rb"<(?:t|text:p|text:span)\b[^>]*>[^<]{32768}")
-_SI = re.compile(rb"<si\b")
+_LONG_RUN = re.compile(rb"<(?:t|text:p|text:span)\b[^>]*>([^<]{%d,})")
 
 
-def _check_content(name: str, part: bytes, limits: Limits) -> None:
-    if len(part) > 32768 and _LONG_TEXT.search(part):
-        raise Unreadable("suspicious-file", "long-text")
-    if name == "xl/sharedStrings.xml":
+def _check_content(name: str, part: bytes, limits: Limits, base: str) -> tuple[int, int] | None:
+    """The long texts, the shared strings' count, and a sheet's cells and area (rows, columns)."""
+    if len(part) > limits.max_text:
+        # a text run needs at least one byte per character: only runs that long are decoded and counted
+        for run in re.finditer(_LONG_RUN.pattern % (limits.max_text + 1), part):
+            if len(_unescape(run.group(1))) > limits.max_text:
+                raise Unreadable("suspicious-file", "long-text")
+    if name == f"{base}sharedStrings.xml":
         m = _SST_COUNT.search(part[:4096])
         # an entry takes at least 5 bytes (<si/>): a smaller part cannot hold too many, so skip the count
         if (m and int(m.group(1)) > limits.max_shared_strings) or (
                 len(part) > 5 * limits.max_shared_strings and part.count(b"<si") > limits.max_shared_strings):
             raise Unreadable("suspicious-file", "strings")
-        return
-    if not name.startswith("xl/worksheets/"):
-        return
+        return None
+    if not name.startswith(f"{base}worksheets/"):
+        return None
     # a cell takes at least 4 bytes (<c/>): a smaller part cannot hold too many, so skip the count
     if len(part) > 4 * limits.max_cells:
         cells = part.count(b"<c ") + part.count(b"<c>") + part.count(b"<c/")
         if cells > limits.max_cells:
             raise Unreadable("suspicious-file", "cells", cells=f"{cells:,}")
+    # the cells present decide the area, not the <dimension> a writer claims (calamine builds
+    # its grid from the cells; it trusts a dimension only for a small reservation)
     max_row = max_col = 0
     if _SUSPECT_REF.search(part):
-        for col, row in _WIDE_REF.findall(part):
-            if col:
+        for col, row, empty in _REF.findall(part):
+            if not empty:
                 max_col = max(max_col, _col_number(col))
-            if row:
                 max_row = max(max_row, int(row))
-    m = _DIMENSION.search(part[:4096])
-    if m:
-        max_col = max(max_col, _col_number(m.group(3) or m.group(1)))
-        max_row = max(max_row, int(m.group(4) or m.group(2)))
-    if max_row > limits.max_rows or max_col > limits.max_cols:
-        raise Unreadable("suspicious-file", "range", rows=f"{max_row:,}", cols=f"{max_col:,}")
+    return max_row, max_col
+
+
+def _unescape(raw: bytes) -> str:
+    from html import unescape
+
+    return unescape(raw.decode("utf-8", "replace"))
 
 
 def _col_number(letters: bytes) -> int:

@@ -129,9 +129,10 @@ class Words:
                 m = _UNIT_SUFFIX.search(key)
         return found
 
-    def is_label_start(self, text: str) -> bool:
-        """Whether text is the first part of a label broken over two cells."""
-        return norm_label(text) in self.prefixes
+    def is_label_start(self, text: Any) -> bool:
+        """Whether text is the first part of a label broken over two cells (a TRUE/FALSE cell or
+        a duration, which classify() also calls text, never is)."""
+        return isinstance(text, str) and norm_label(text) in self.prefixes
 
     def classify(self, value: Any) -> Cell:
         if value is None:

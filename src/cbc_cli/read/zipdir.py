@@ -70,7 +70,7 @@ def directory(data: bytes, max_members: int) -> list[Member]:
 def read(data: bytes, m: Member, limit: int | None = None) -> bytes:
     """A member's bytes: all of it, checked against its size and CRC; or its first `limit` bytes."""
     off = m.offset
-    if data[off:off + 4] != LOCAL:
+    if data[off:off + 4] != LOCAL or off + 30 > len(data):
         raise ZipError("bad local header")
     name_len, extra_len = struct.unpack_from("<HH", data, off + 26)
     start = off + 30 + name_len + extra_len
@@ -78,6 +78,8 @@ def read(data: bytes, m: Member, limit: int | None = None) -> bytes:
     if len(raw) != m.compressed:
         raise ZipError("member runs past the end of the archive")
     want = m.size + 1 if limit is None else min(limit, m.size)
+    if want <= 0:
+        return b""  # zlib reads max_length 0 as "no limit": a 0-byte member must not inflate at all
     try:
         out = bytes(raw[:want]) if m.method == STORED else zlib.decompressobj(-15).decompress(raw, want)
     except zlib.error as exc:
