@@ -56,8 +56,13 @@ def new_forms(out_dir: str | Path = ".", *, forms: Iterable[FormName] = FORMS, u
 
     ed = edition if isinstance(edition, Edition) else get_edition(edition)
     out = Path(out_dir)
-    units: list[str | None] = [u.name for u in roster.units] if roster is not None else [unit]
-    todo = plan(out, ed, forms, units, period)
+    forms = tuple(forms)
+    if roster is None:
+        todo = plan(out, ed, forms, [unit], period)
+    else:  # the self-check (附件2) is filled by enterprise unions only
+        todo = [item for u in roster.units
+                for item in plan(out, ed, [f for f in forms if f == "stats" or u.level == "enterprise"], [u.name],
+                                 period)]
     check_free((p.path for p in todo), force)
     p = str(period) if period else None
     for item in todo:
