@@ -95,7 +95,7 @@ def test_selfcheck_form_is_the_official_layout(both, ed):
     assert {"A5:A6", "A7:A8", "A9:A12", "A14:A15", "A16:B16"} <= merged
     assert [ws.cell(r, 1).value for r in (5, 7, 9, 13, 14)] == ["动员部署", "教育培训", "载体搭建", "奖励激励", "氛围营造"]
     assert ws["A16"].value == "总 得 分"
-    assert ws["C16"].value == "=SUM(C5:C15)"
+    assert ws["C16"].value == '=IF(COUNT(C5:C15)=0,"",SUM(C5:C15))'
     assert ws.protection.sheet is True and not ws.protection.password
     dvs = _validations(ws)
     for item in ed.selfcheck.items:
