@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from functools import lru_cache
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -73,8 +74,12 @@ def draw_identity(book: BookWriter, entries: Mapping[str, str]) -> None:
 
 # --- layout helpers -------------------------------------------------------------------------
 
+@lru_cache(maxsize=8192)
 def text_width(text: str) -> int:
-    """Display width in Excel column units: a CJK character counts two."""
+    """Display width in Excel column units: a CJK character counts two (cached: tables measure
+    the same unit and file names again and again)."""
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
