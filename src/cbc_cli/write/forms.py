@@ -89,7 +89,7 @@ def lines_needed(text: str, width: float) -> int:
 
 # Chinese line-breaking rules: no line starts with closing punctuation, none ends with an
 # opening one, and a number stays with its unit ("2分" is never split).
-NO_LINE_START = "）)】」』”’。，、；：？！…%分次个项人"
+NO_LINE_START = "）)】」』”’。，、；：？！…%分次个项人元"
 NO_LINE_END = "（(【「『“‘"
 
 

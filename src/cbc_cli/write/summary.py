@@ -84,8 +84,10 @@ def draw_table(c: Canvas, title: str, header: list[str], rows: list[list[Any]], 
         c.width(col, w)
 
     if split and freeze_cols:  # the title stays within the columns every printed part repeats
-        c.merge(1, 1, 1, freeze_cols, title, TABLE_TITLE.but(wrap=True))
-        c.height(1, 15 * lines_needed(title, sum(widths[:freeze_cols]) / 1.3) + 12)
+        parts = title.replace("：", "　").split("　")   # unit / period and form / sheet, a line each
+        broken = "\n".join(break_lines(part, sum(widths[:freeze_cols])) for part in parts)
+        c.merge(1, 1, 1, freeze_cols, broken, TABLE_TITLE.but(wrap=True))
+        c.height(1, 19 * (broken.count("\n") + 1) + 10)
     else:
         c.put(1, 1, title, TABLE_TITLE)
         c.height(1, 30)
@@ -103,6 +105,8 @@ def draw_table(c: Canvas, title: str, header: list[str], rows: list[list[Any]], 
     def style(col: int, bold: bool) -> Style:
         base = TD_MONEY if col in money_cols else TD_PERCENT if col in percent_cols else (
             TD_WRAP if col in wrap_cols else TD)
+        if wrap_cols:  # rows grow with their texts: every cell of a row starts at its top
+            base = base.but(font=FONT, valign="top")
         return base.but(font=FONT, bold=True) if bold else base
 
     plain = [style(col, False) for col in range(1, ncols + 1)]
