@@ -441,6 +441,40 @@ class XlsxCanvas(Canvas):
         self.ws.write_comment(row - 1, col - 1, clean_text(text)[:2000], {"author": "cbc", "x_scale": 2, "y_scale": 2})
 
 
+def _table_sheet_class() -> Any:
+    """xlsxwriter's worksheet, writing its plain number and text cells by a shorter path.
+
+    Writing the XML of a cell is the innermost loop of a summary (32,000 cells for 1,000
+    returns): the stock method builds an attribute list and escapes each attribute for every
+    cell. A cell cbc writes is a number or a shared string with, at most, a cell format (never a
+    row or column format), whose attributes need no escaping; this writes exactly the same bytes
+    for those (tests/test_canvas.py compares the two) and leaves every other cell to xlsxwriter.
+    Measured on 1,000 returns: the summary's close from 0.165 to 0.105 s CPU."""
+    global _TABLE_SHEET
+    if _TABLE_SHEET is None:
+        from xlsxwriter.utility import xl_rowcol_to_cell_fast
+        from xlsxwriter.worksheet import Worksheet
+
+        class TableSheet(Worksheet):  # type: ignore[misc]
+            def _write_cell(self, row: int, col: int, cell: Any) -> None:
+                kind = cell.__class__.__name__
+                if (kind == "Number" or kind == "String") and not self.constant_memory:
+                    fmt = cell.format
+                    s = f' s="{fmt._get_xf_index()}"' if fmt is not None else ""
+                    if kind == "Number":
+                        self.fh.write(f'<c r="{xl_rowcol_to_cell_fast(row, col)}"{s}><v>{cell.number:.16G}</v></c>')
+                    else:
+                        self.fh.write(f'<c r="{xl_rowcol_to_cell_fast(row, col)}"{s} t="s"><v>{cell.string}</v></c>')
+                    return
+                super()._write_cell(row, col, cell)
+
+        _TABLE_SHEET = TableSheet
+    return _TABLE_SHEET
+
+
+_TABLE_SHEET: Any = None
+
+
 class XlsxBook(BookWriter):
     """A workbook written by xlsxwriter, in memory until saved (then atomically, like every file)."""
 
@@ -490,8 +524,11 @@ class XlsxBook(BookWriter):
         self._formats[key] = fmt
         return fmt
 
+    stock_sheets = False  # tests set it to compare the output of the stock worksheet class
+
     def sheet(self, name: str) -> XlsxCanvas:
-        return XlsxCanvas(self, self.wb.add_worksheet(name))
+        return XlsxCanvas(self, self.wb.add_worksheet(name, worksheet_class=None if self.stock_sheets
+                                                      else _table_sheet_class()))
 
     def define(self, name: str, sheet: str, row: int, col: int) -> None:
         quoted = "'" + sheet.replace("'", "''") + "'"
