@@ -1,5 +1,7 @@
 """`cbc aggregate`: who counts, the sums, and the outputs read back."""
 
+# The fixtures here are our own, trusted files: they are read in this process (isolation=None);
+# the worker pool has its own tests in test_hostile.py.
 from __future__ import annotations
 
 import json
@@ -66,7 +68,7 @@ def folder(tmp_path, ed):
 
 def test_who_counts(folder):
     d, v = folder
-    s = aggregate([d], roster=default_roster())
+    s = aggregate([d], isolation=None, roster=default_roster())
     assert s.period == H1
     counted = {c.unit: c.result.path.name for c in s.counted}
     assert counted == {"环翠区总工会": "环翠-更正.xlsx", "文登区总工会": "文登.xlsx", "荣成市总工会": "荣成.xlsx",
@@ -83,7 +85,7 @@ def test_who_counts(folder):
 
 def test_the_sums_against_an_independent_count(folder):
     d, v = folder
-    s = aggregate([d], roster=default_roster())
+    s = aggregate([d], isolation=None, roster=default_roster())
     counted = [v[n] for n in ("环翠区总工会", "文登区总工会", "荣成市总工会", "威海火炬高技术产业开发区总工会",
                               "威海经济技术开发区总工会")] + [samples.full_values(s.edition, "county", seed=42)]
     for code in COUNTY_SUM:
@@ -103,7 +105,7 @@ def test_latest_by_date_then_file_time(tmp_path, ed):
     b = put(d, "b.xlsx", ed, "环翠区总工会", date(2020, 5, 20), samples.full_values(ed, seed=2))
     os.utime(a, (2_000_000_000, 2_000_000_000))   # same date: the later file wins
     os.utime(b, (1_900_000_000, 1_900_000_000))
-    s = aggregate([d], roster=default_roster(), period=H1)
+    s = aggregate([d], isolation=None, roster=default_roster(), period=H1)
     assert s.counted[0].result.path.name == "a.xlsx" and s.replaced[0].result.path.name == "b.xlsx"
 
 
@@ -113,7 +115,7 @@ def test_money_is_added_exactly(tmp_path, ed):
     base = samples.full_values(ed, seed=5)
     for i, (unit, fund) in enumerate([("环翠区总工会", "0.1"), ("文登区总工会", "0.2"), ("荣成市总工会", "0.7")]):
         put(d, f"{i}.xlsx", ed, unit, date(2020, 5, 20), dict(base, county_fund=fund, county_paid="0.1"), generated=False)
-    s = aggregate([d], roster=default_roster(), period=H1)
+    s = aggregate([d], isolation=None, roster=default_roster(), period=H1)
     assert s.totals["county_fund"] == Decimal("1.0") and isinstance(s.totals["county_fund"], Decimal)
     assert s.totals["county_paid"] == Decimal("0.3")
     assert str(s.totals["county_paid"]) == "0.3"  # float addition would give 0.30000000000000004
@@ -121,7 +123,7 @@ def test_money_is_added_exactly(tmp_path, ed):
 
 def test_strict_roster_refuses_unlisted(folder):
     d, _ = folder
-    s = aggregate([d], roster=default_roster(), strict_roster=True)
+    s = aggregate([d], isolation=None, roster=default_roster(), strict_roster=True)
     assert not s.unlisted
     assert any(r.result.path.name == "某局.xlsx" and "名册" in r.reason for r in s.rejected)
 
@@ -149,7 +151,7 @@ union_trainings = 4
 union_trainees = 300
 ''', encoding="utf-8")
     roster = load_roster(cfg)
-    s = aggregate([d], roster=roster)
+    s = aggregate([d], isolation=None, roster=roster)
     assert not s.unlisted and s.late == []                       # listed now; deadline moved to 6月5日
     assert s.totals["county_unions"] == 9                        # 市直 unions are not federations
     assert (s.totals["city_fund"], s.totals["city_awarded"], s.totals["city_paid"]) == (Decimal(20), 30, Decimal("12.5"))
@@ -163,7 +165,7 @@ def test_own_file_gives_the_city_figures(folder, tmp_path, ed):
     own = put(tmp_path, "市本级.xlsx", ed, "威海市总工会", date(2020, 6, 2),
               {"city_fund": 30, "city_awarded": 12, "city_awarded_chem": 2, "city_paid": 8,
                "union_trainings": 2, "union_trainees": 150})
-    s = aggregate([d], roster=default_roster(), own_file=own)
+    s = aggregate([d], isolation=None, roster=default_roster(), own_file=own)
     assert (s.totals["city_fund"], s.totals["city_awarded"], s.totals["city_awarded_chem"], s.totals["city_paid"]) == \
         (Decimal(30), 12, 2, Decimal(8))
     assert s.totals["union_trainees"] == sum(c.result.values["union_trainees"] for c in s.counted) + 150
@@ -172,7 +174,7 @@ def test_own_file_gives_the_city_figures(folder, tmp_path, ed):
 def test_a_city_return_in_the_folder_is_not_counted(folder, ed):
     d, _ = folder
     put(d, "市总.xlsx", ed, "威海市总工会", date(2020, 5, 30), {"city_fund": 1})
-    s = aggregate([d], roster=default_roster())
+    s = aggregate([d], isolation=None, roster=default_roster())
     assert any(r.result.path.name == "市总.xlsx" for r in s.rejected)
 
 
@@ -182,7 +184,7 @@ def test_summary_workbook_read_back(folder, tmp_path):
     out.mkdir()
     result = run("aggregate", d, "-o", out / "汇总.xlsx", "--jobs", "2")
     assert result.exit_code == 1, result.output                # rejected and missing units
-    s = aggregate([d], roster=default_roster())
+    s = aggregate([d], isolation=None, roster=default_roster())
     wb = openpyxl.load_workbook(out / "汇总.xlsx")
     assert wb.sheetnames == ["汇总", "明细", "报送情况", "问题", "_cbc"]
     ws = wb["汇总"]
@@ -256,7 +258,7 @@ county_paid = 2.5
         assert result.exit_code == 0, result.output
         back = validate_file(summaries / f"{alias}.xlsx")
         assert back.valid and back.level == "county" and back.unit == name, back.issues
-    city = aggregate([summaries], roster=default_roster())
+    city = aggregate([summaries], isolation=None, roster=default_roster())
     assert city.period == H1
     assert [c.unit for c in city.counted] == ["环翠区总工会", "文登区总工会"]
     for code in ("units_total", "workers_total", "hazards_found", "hazards_fixed_chem"):
@@ -312,7 +314,7 @@ def test_never_overwrites_without_force(folder, tmp_path):
     target = tmp_path / "s.xlsx"
     target.write_bytes(b"keep me")
     result = run("aggregate", d, "-o", target)
-    assert result.exit_code == 1 and "--force" in result.output
+    assert result.exit_code == 2 and "--force" in result.output
     assert target.read_bytes() == b"keep me"
     assert run("aggregate", d, "-o", target, "--force").exit_code == 1   # written; units still missing
     assert openpyxl.load_workbook(target).sheetnames[0] == "汇总"
@@ -333,7 +335,7 @@ def test_period_cannot_be_told(tmp_path):
 def test_a_self_check_beside_the_returns_is_skipped_not_rejected(folder, ed, tmp_path):
     d, _ = folder
     samples.write_selfcheck_generated(d / "某企业-自查表.xlsx", ed, unit="某企业工会", scores=samples.full_scores(ed))
-    s = aggregate([d], roster=default_roster())
+    s = aggregate([d], isolation=None, roster=default_roster())
     assert [r.path.name for r in s.skipped] == ["某企业-自查表.xlsx"]
     assert "某企业-自查表.xlsx" not in {r.result.path.name for r in s.rejected}
     assert "cbc score" in s.to_json()["skipped"][0]["reason"]
@@ -346,7 +348,7 @@ def test_a_late_h2_return_dated_in_january_is_late_not_rejected(tmp_path, ed):
     d.mkdir()
     put(d, "a.xlsx", ed, "环翠区总工会", date(2021, 1, 8), samples.full_values(ed, seed=1))
     put(d, "b.xlsx", ed, "文登区总工会", date(2020, 3, 8), samples.full_values(ed, seed=2))
-    s = aggregate([d], roster=default_roster(), period=Period.parse("2020H2"))
+    s = aggregate([d], isolation=None, roster=default_roster(), period=Period.parse("2020H2"))
     assert [(c.unit, c.late) for c in s.counted] == [("环翠区总工会", True)]
     assert [r.result.path.name for r in s.rejected] == ["b.xlsx"] and "不在" in s.rejected[0].reason
 
@@ -374,7 +376,7 @@ def two_halves(tmp_path, ed):
 
 def test_a_november_figure_below_june_is_a_warning_on_that_return(two_halves):
     june, nov, v, later = two_halves
-    s = aggregate([nov], roster=default_roster(), previous=[june])
+    s = aggregate([nov], isolation=None, roster=default_roster(), previous=[june])
     assert str(s.period) == "2020H2" and str(s.earlier.period) == "2020H1" and s.earlier.files == 2
     assert s.earlier.compared == ["环翠区总工会"]           # 文登's June return was sent back; 荣成 sent none
     assert s.earlier.lower == ["环翠区总工会"]
@@ -389,7 +391,7 @@ def test_a_november_figure_below_june_is_a_warning_on_that_return(two_halves):
     assert "1 个单位，其中 1 个单位有栏目少于上半年（环翠区总工会）" in s.earlier.note()
     assert s.to_json()["earlier"] == {"period": "2020H1", "files": 2, "compared": ["环翠区总工会"],
                                       "lower": ["环翠区总工会"]}
-    plain = aggregate([nov], roster=default_roster())           # without --previous: no comparison
+    plain = aggregate([nov], isolation=None, roster=default_roster())           # without --previous: no comparison
     assert plain.earlier is None and not any(i.code == "below-first-half" for r in plain.results for i in r.issues)
 
 
@@ -399,7 +401,7 @@ def test_one_folder_holding_the_whole_year(two_halves, tmp_path):
     year.mkdir()
     for p in [*june.iterdir(), *nov.iterdir()]:
         (year / p.name).write_bytes(p.read_bytes())
-    s = aggregate([year], roster=default_roster(), period=Period.parse("2020H2"), previous=[year])
+    s = aggregate([year], isolation=None, roster=default_roster(), period=Period.parse("2020H2"), previous=[year])
     assert s.earlier.compared == ["环翠区总工会"] and s.earlier.lower == ["环翠区总工会"]
 
 
@@ -421,7 +423,7 @@ def test_previous_from_the_command_line(two_halves, tmp_path):
     assert gone.exit_code == 2 and "找不到" in gone.output
     empty = tmp_path / "空"
     empty.mkdir()
-    none = aggregate([nov], roster=default_roster(), previous=[empty])
+    none = aggregate([nov], isolation=None, roster=default_roster(), previous=[empty])
     assert none.earlier.compared == [] and any(i.code == "first-half-not-found" for i in none.issues)
 
 

@@ -53,13 +53,19 @@ def _form_words() -> dict[str, str]:
     return {w: why for w, why in words.items() if len(w) >= 2}
 
 
+# Keys of a JSON contract that happen to equal a field code: the contract fixes the name, not the form.
+CONTRACT_KEYS = {
+    ("src/cbc_cli/model/assess.py", "hazards_found"),  # cbc assess: hazards found in the ledgers (issue 17)
+}
+
+
 def test_no_form_label_code_or_unit_name_in_the_code():
     words = _form_words()
     found = []
     for path in sorted(SRC.rglob("*.py")):
         for line, text in _strings(path):
             for word, why in words.items():
-                if word in text:
+                if word in text and not (text == word and (str(path.relative_to(ROOT)), word) in CONTRACT_KEYS):
                     found.append(f"{path.relative_to(ROOT)}:{line}: {word!r} ({why})")
     assert not found, "\n".join(found)
 

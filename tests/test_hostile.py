@@ -172,7 +172,7 @@ def test_an_unexpected_failure_is_one_line_unless_debug(tmp_path, monkeypatch):
     (tmp_path / "a.xlsx").write_bytes(b"x")
     runner = CliRunner()
     plain = runner.invoke(app, ["validate", str(tmp_path)])
-    assert plain.exit_code == 1 and "程序内部错误" in plain.output and "Traceback" not in plain.output
+    assert plain.exit_code == 2 and "程序内部错误" in plain.output and "Traceback" not in plain.output
     debug = runner.invoke(app, ["validate", str(tmp_path), "--debug"])
     assert isinstance(debug.exception, RuntimeError)
 
@@ -183,3 +183,28 @@ def test_every_code_reported_is_registered(corpus, ed):
     folder, _ = corpus
     seen = {i.code for r in validate_paths([folder], isolation=LIMITS) for i in r.issues}
     assert seen and seen <= registered_codes(ed), seen - registered_codes(ed)
+
+
+def _counted(path: Path):
+    """Takes a fair share of the time limit, and leaves a mark each time it runs."""
+    with open(path, "a") as fh:
+        fh.write("x")
+    time.sleep(0.05)
+    if "slow" in path.name:
+        time.sleep(60)
+    return path.name
+
+
+def test_the_time_limit_is_per_file_not_per_chunk(tmp_path):
+    """Files that each take a fair share of the limit, sent in chunks that together take several
+    times it: none times out, and none is read twice; a file that overruns is the only one marked,
+    and its chunk's other files are read again at most once."""
+    names = [f"ok-{i}" for i in range(160)]
+    names[100] = "slow-x"
+    paths = [tmp_path / n for n in names]
+    out = run_isolated(_counted, paths, on_failure=_failed, jobs=2, isolation=Isolation(timeout=0.6, memory=256 * MiB))
+    assert out == [n if n != "slow-x" else "reader-timeout:slow-x" for n in names]
+    runs = {p.name: len(p.read_text()) for p in paths}
+    assert runs["slow-x"] == 1
+    assert all(1 <= r <= 2 for r in runs.values())
+    assert sum(runs.values()) < len(names) + 20  # only the overrun chunk's files read again

@@ -278,6 +278,7 @@ def test_committed_real_files(ed):
         assert r.unit == "临港区" or r.unit == "威海临港经济技术开发区总工会"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(soffice() is None, reason="LibreOffice is not installed")
 @pytest.mark.parametrize("fmt", ["ods", "xls"])
 def test_libreoffice_converted_copies(tmp_path, ed, good, fmt):

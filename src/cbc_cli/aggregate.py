@@ -20,7 +20,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from .batch.find import find_workbooks
+from .batch.find import find_workbooks, scan
 from .batch.run import Progress, read_returns
 from .judge.ladder import validate_file
 from .judge.rules import compare_with_earlier
@@ -29,7 +29,8 @@ from .model.edition import Edition, Level, get_edition
 from .model.findings import Issue, finding, reason
 from .model.limits import DEFAULT_ISOLATION, Isolation
 from .model.period import Period
-from .model.results import Counted, Earlier, FileResult, Own, Rejected, Replaced, Summary
+from .model.config import normalize_unit
+from .model.results import Counted, Earlier, FileResult, Own, Rejected, Replaced, Skipped, Summary
 
 
 class AggregateError(Exception):
@@ -174,7 +175,8 @@ def aggregate(paths: Iterable[str | Path], *, recursive: bool = False, roster: R
     ed = edition if isinstance(edition, Edition) else get_edition(edition)
     roster = roster if roster is not None else default_roster()
     isolation = roster.isolation() if isolation is DEFAULT_ISOLATION else isolation
-    files = list(find_workbooks(paths, recursive))
+    found = scan(paths, recursive)
+    files = found.files
     if own_file is not None:
         own_resolved = Path(own_file).resolve()
         files = [f for f in files if f.resolve() != own_resolved]
@@ -197,7 +199,26 @@ def aggregate(paths: Iterable[str | Path], *, recursive: bool = False, roster: R
     own, own_issues = own_figures(ed, summary_level, roster, Path(own_file) if own_file else None)
     totals, sum_issues = add_up(ed, summary_level, counted, roster, own)
     return Summary(ed, roster, period, summary_level, results, counted, replaced, rejected, missing, own, totals,
-                   own_issues + sum_issues + earlier_issues, skipped, earlier)
+                   own_issues + sum_issues + earlier_issues, skipped, earlier, found.skipped,
+                   received_as(found.skipped, missing, roster))
+
+
+def received_as(skipped: list[Skipped], missing: list[Unit], roster: Roster) -> dict[str, Skipped]:
+    """Missing units whose return came as a file cbc does not read (a PDF, a photo, a .csv):
+    the file whose name names the unit (its roster name or an alias, the longest that fits)."""
+    out: dict[str, Skipped] = {}
+    names = sorted(((normalize_unit(n), u.name) for u in missing for n in (u.name, *u.aliases)),
+                   key=lambda x: -len(x[0]))
+    for s in skipped:
+        if s.quiet or s.code != "not-excel":
+            continue
+        stem = normalize_unit(s.path.stem)
+        unit = roster.match(s.path.stem)
+        name = unit.name if unit is not None and unit in missing else next(
+            (n for key, n in names if key and key in stem), None)
+        if name is not None and name not in out:
+            out[name] = s
+    return out
 
 
 def compare_with_first_half(counted: list[Counted], files: list[Path], *, period: Period, roster: Roster,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -22,12 +23,16 @@ class _LazyConsole:
         self._options = options
         self._console: Any = None
 
-    def __getattr__(self, name: str) -> Any:
+    def get(self) -> Any:
+        """The rich Console itself (for what needs the real object, like a progress bar)."""
         if self._console is None:
             from rich.console import Console
 
             self._console = Console(**self._options)
-        return getattr(self._console, name)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.get(), name)
 
 
 def Table(*args: Any, **kwargs: Any) -> Any:  # noqa: N802 - stands in for rich.table.Table
@@ -51,19 +56,41 @@ def _escape(text: str) -> str:
     return escape(text)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-    sys.stdout.write("\n")
+    """JSON on stdout, always valid UTF-8: a file name's undecodable bytes (Python keeps them as
+    lone surrogates) are written as \\udcXX escapes, which json.loads and os.fsencode turn back
+    into the same bytes."""
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    text = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    out = getattr(sys.stdout, "buffer", None)
+    if out is not None:
+        sys.stdout.flush()
+        out.write(text.encode("utf-8") + b"\n")
+        out.flush()
+    else:
+        sys.stdout.write(text + "\n")
 
 
-def wrote(paths: Iterable[Path]) -> None:
+def shown_path(p: Path | str) -> str:
+    """A path as the terminal shows it: undecodable bytes as \\xNN, never a broken character."""
+    text = str(p)
+    return _SURROGATE.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", text)
+
+
+def wrote(paths: Iterable[Path], fmt: str = "table") -> None:
     paths = list(paths)
+    if fmt == "json":
+        print_json({"version": 1, "outputs": [str(p) for p in paths]})
+        return
     for p in paths:
         console.print(f"已生成 {_escape(str(p))}")
     console.print(f"共 {len(paths)} 个文件。")
 
 
-def show_forms(eds: list[Edition], fmt: str) -> None:
+def show_forms(eds: list[Edition], fmt: str, verbose: bool = False) -> None:
     if fmt == "json":
         print_json({"version": 1, "editions": [
             {"id": ed.id, "name": ed.edition.name,
@@ -71,28 +98,38 @@ def show_forms(eds: list[Edition], fmt: str) -> None:
                  {"no": f.no, "code": f.code, "label": f.label, "unit": f.unit, "kind": f.kind,
                   "parent": f.parent, "levels": list(f.levels)} for f in ed.stats.fields]},
              "selfcheck": {"title": ed.selfcheck.title, "max": ed.selfcheck.total_max, "items": [
-                 {"no": i.no, "section": i.section, "max": i.max, "text": i.text} for i in ed.selfcheck.items]}}
+                 {"no": i.no, "section": i.section, "max": i.max, "text": i.text} for i in ed.selfcheck.items]},
+             "rules": [{"code": r.code, "title": r.title, "severity": r.severity} for r in ed.stats.rules]}
             for ed in eds]})
         return
     for ed in eds:
         console.print(f"[bold]{ed.id} 年版[/]　{_escape(ed.edition.name)}")
         t = Table(title=f"{ed.stats.attachment} {ed.stats.title}", title_justify="left")
-        for col in ("序号", "编码", "栏目", "单位", "填报层级"):
-            t.add_column(col)
+        for col in ("序号", *(("编码",) if verbose else ()), "栏目", "单位", "填报层级"):
+            t.add_column(col, overflow="fold")
         for f in ed.stats.fields:
-            t.add_row(str(f.no), f.code, _escape(f.label), f.unit, "、".join(LEVEL_NAMES[lv] for lv in f.levels))
+            t.add_row(str(f.no), *((f.code,) if verbose else ()), _escape(f.label), f.unit,
+                      "、".join(LEVEL_NAMES[lv] for lv in f.levels))
         console.print(t)
         s = Table(title=f"{ed.selfcheck.attachment} {ed.selfcheck.title}（满分{ed.selfcheck.total_max}分）",
                   title_justify="left")
         for col in ("项", "项目", "自查内容", "满分"):
-            s.add_column(col)
+            s.add_column(col, overflow="fold")
         for i in ed.selfcheck.items:
             s.add_row(str(i.no), i.section, _escape(i.text), str(i.max))
         console.print(s)
-        console.print(f"规则 {len(ed.stats.rules)} 条：" + "、".join(r.code for r in ed.stats.rules))
+        r = Table(title=f"核对规则 {len(ed.stats.rules)} 条", title_justify="left")
+        r.add_column("规则", overflow="fold")
+        r.add_column("级别", no_wrap=True)
+        if verbose:
+            r.add_column("编码", no_wrap=True)
+        for rule in ed.stats.rules:
+            r.add_row(_escape(rule.title), "错误" if rule.severity == "error" else "提醒",
+                      *((rule.code,) if verbose else ()))
+        console.print(r)
 
 
-def show_roster(roster: Roster, fmt: str) -> None:
+def show_roster(roster: Roster, fmt: str, edition: Edition | None = None, verbose: bool = False) -> None:
     if fmt == "json":
         print_json({"version": 1, "source": roster.source, "city": roster.city.name,
                     "deadlines": {lv: d.model_dump() for lv, d in roster.deadlines.items()},
@@ -102,14 +139,29 @@ def show_roster(roster: Roster, fmt: str) -> None:
     console.print(f"名册来源：{_escape(roster.source)}　市级单位：{_escape(roster.city.name)}")
     t = Table()
     for col in ("单位", "别名", "层级", "总工会"):
-        t.add_column(col)
+        t.add_column(col, overflow="fold", no_wrap=col in ("单位", "层级", "总工会"))
     for u in roster.units:
         t.add_row(_escape(u.name), _escape("、".join(u.aliases)), LEVEL_NAMES[u.level], "是" if u.federation else "否")
     console.print(t)
     for lv, d in roster.deadlines.items():
         console.print(f"{LEVEL_NAMES[lv]}截止日期：上半年 {d.H1}，下半年 {d.H2}")
     if roster.own:
-        console.print("市本级数据：" + "，".join(f"{k}={v}" for k, v in roster.own.items()))
+        from .model.numbers import fmt_number
+
+        fields = edition.stats.by_code if edition is not None else {}
+
+        def named(code: str) -> str:
+            f = fields.get(code)
+            if f is None:
+                return f"{code}（表样中没有此栏目）"
+            return f"{f.label}{'（' + code + '）' if verbose else ''}"
+
+        def amount(code: str, v: Any) -> str:
+            f = fields.get(code)
+            unit = f.unit if f is not None and f.unit and f"（{f.unit}）" not in f.label else ""
+            return f"{fmt_number(v)}{unit}"
+
+        console.print("市本级数据：" + "；".join(_escape(f"{named(k)} {amount(k, v)}") for k, v in roster.own.items()))
 
 
 def _short(path: Path, limit: int = 40) -> str:
@@ -122,31 +174,71 @@ HOW_NAMES = {"identity": "cbc 生成的表，按表内标识", "grid": "栏目�
              "inline": "与栏目同在一格"}
 
 
-def show_validation(results: list, fmt: str, *, errors_only: bool = False, explain: Any = None) -> None:
+def _skipped_json(skipped: list) -> list[dict[str, Any]]:
+    return [s.to_json() for s in skipped]
+
+
+def show_skipped(skipped: list, verbose: bool = False) -> None:
+    """Files in the folders that were not read, one line each (lock and hidden files with -v only)."""
+    shown = [s for s in skipped if verbose or not s.quiet]
+    if not shown:
+        return
+    t = Table(title=f"未读取的文件 {len(shown)} 个", title_justify="left")
+    t.add_column("文件", overflow="fold")
+    t.add_column("原因", overflow="fold")
+    if verbose:
+        t.add_column("编码", no_wrap=True)
+    for s in shown:
+        t.add_row(_escape(shown_path(_short(s.path))), _escape(s.reason), *((s.code,) if verbose else ()))
+    console.print(t)
+    quiet = len(skipped) - len(shown)
+    if quiet:
+        console.print(f"另有 {quiet} 个锁定文件或隐藏文件未读取（加 -v 查看）。")
+
+
+def show_nothing(skipped: list, fmt: str, verbose: bool, what: str) -> None:
+    """No file to read among the paths given: say so, and what was there instead."""
     if fmt == "json":
-        print_json({"version": 1, "files": [r.to_json() for r in results]})
+        print_json({"version": 1, "files": [], "skipped": _skipped_json(skipped)})
+        error(f"没有可检查的{what}：文件夹中没有 Excel 报表（.xlsx、.xls、.ods 等）。")
+        return
+    show_skipped(skipped, verbose=True)
+    error(f"没有可检查的{what}：文件夹中没有 Excel 报表（.xlsx、.xls、.ods 等）。")
+
+
+def show_validation(results: list, fmt: str, *, errors_only: bool = False, explain: Any = None,
+                    skipped: list | None = None, verbose: bool = False) -> None:
+    skipped = skipped or []
+    if fmt == "json":
+        print_json({"version": 1, "files": [r.to_json() for r in results], "skipped": _skipped_json(skipped)})
         return
     if explain is not None:
         for r in results:
             if r.readable:
                 console.print(_explain_table(r, explain))
-    if not results:
+    if not results and not skipped:
         console.print("没有找到要检查的工作簿（.xlsx、.xls、.ods 等）。")
         return
     for r in results:
         mark = "[green]✓[/]" if r.valid else "[red]✗[/]"
+        name = _escape(shown_path(_short(r.path)))
         if not r.readable:
-            console.print(f"{mark} {_escape(_short(r.path))}　{_escape(r.reason or '无法读取')}")
+            code = f"　[dim]{r.issues[0].code}[/]" if verbose and r.issues else ""
+            console.print(f"{mark} {name}　{_escape(r.reason or '无法读取')}{code}")
             continue
         date = r.date.isoformat() if r.date else "无日期"
-        console.print(f"{mark} {_escape(_short(r.path))}　{_escape(r.unit or '（未填单位）')}　{date}　"
+        console.print(f"{mark} {name}　{_escape(r.unit or '（未填单位）')}　{date}　"
                       f"错误 {len(r.errors)}　提醒 {len(r.warnings)}")
     for r in results:
         shown_issues = [i for i in r.issues if r.readable and not (errors_only and i.severity != "error")]
         if shown_issues:
-            console.print(_issue_table(f"{_short(r.path, 60)}（{r.unit or '未填单位'}）", shown_issues))
+            console.print(_issue_table(f"{shown_path(_short(r.path, 60))}（{r.unit or '未填单位'}）", shown_issues,
+                                       verbose=verbose))
+    show_skipped(skipped, verbose)
     ok = sum(1 for r in results if r.valid)
-    console.print(f"共 {len(results)} 个文件：{ok} 个无错误，{len(results) - ok} 个有错误或无法读取。")
+    unread = sum(1 for s in skipped if not s.quiet)
+    console.print(f"共 {len(results)} 个文件：{ok} 个无错误，{len(results) - ok} 个有错误或无法读取"
+                  + (f"；另有 {unread} 个文件未读取（不是 Excel 报表）。" if unread else "。"))
 
 
 def _explain_table(r: Any, ed: Edition) -> Any:
@@ -176,21 +268,26 @@ def _explain_table(r: Any, ed: Edition) -> Any:
     return t
 
 
-def _issue_table(title: str, issues: list) -> Table:
-    """Findings of one file: level, cell, message; many empty required fields fold into one row."""
+def _issue_table(title: str, issues: list, verbose: bool = False) -> Table:
+    """Findings of one file: level, cell, message (and its code with --verbose); many empty
+    required fields fold into one row."""
     t = Table(title=_escape(title), title_justify="left", show_lines=False, expand=False)
     t.add_column("级别", no_wrap=True)
     t.add_column("位置", no_wrap=True)
     t.add_column("问题", overflow="fold")
+    if verbose:
+        t.add_column("编码", overflow="fold")
     empties = [i for i in issues if i.code == "required-missing"]
     fold = len(empties) >= 5
     for i in issues:
         if fold and i.code == "required-missing":
             continue
-        t.add_row("[red]错误[/]" if i.is_error else "[yellow]提醒[/]", _escape(i.cell or ""), _escape(i.message))
+        t.add_row("[red]错误[/]" if i.is_error else "[yellow]提醒[/]", _escape(i.cell or ""), _escape(i.message),
+                  *((i.code,) if verbose else ()))
     if fold:
         cells = "、".join((i.cell or "").split("!")[-1] for i in empties)
-        t.add_row("[red]错误[/]", "", _escape(f"{len(empties)} 个必填栏目没有填写（{cells}）。没有请填0（空白不等于0）。"))
+        t.add_row("[red]错误[/]", "", _escape(f"{len(empties)} 个必填栏目没有填写（{cells}）。没有请填0（空白不等于0）。"),
+                  *(("required-missing",) if verbose else ()))
     return t
 
 
@@ -213,17 +310,18 @@ class progress_bar:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
             self._progress = Progress(TextColumn("读取报表"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                                      console=console, transient=True)
+                                      console=console.get(), transient=True)
             self._progress.start()
             self._task = self._progress.add_task("read", total=total)
         self._progress.update(self._task, completed=done)
 
     def __exit__(self, *exc) -> None:  # type: ignore[no-untyped-def]
-        if self._progress is not None:
+        if self._progress is not None:  # on every way out, Ctrl-C too: the bar goes, the cursor comes back
             self._progress.stop()
+            self._progress = None
 
 
-def show_summary(summary, written: list[Path], fmt: str) -> None:  # type: ignore[no-untyped-def]
+def show_summary(summary, written: list[Path], fmt: str, verbose: bool = False) -> None:  # type: ignore[no-untyped-def]
     from .model.numbers import fmt_number
     from .model.results import STATUS_NAMES
 
@@ -234,22 +332,43 @@ def show_summary(summary, written: list[Path], fmt: str) -> None:  # type: ignor
         return
     console.print(f"[bold]{_escape(summary.roster.city.name)}　{summary.period.label}“查保促”统计表汇总[/]")
     counts = Table(show_header=True)
-    for name in ("已计入", "未报", "迟报", "退回", "被替换", "名册外"):
+    unread = sum(1 for x in summary.unread if not x.quiet)
+    for name in ("已计入", "未报", "迟报", "退回", "被替换", "名册外", *(("未读取",) if unread else ())):
         counts.add_column(name, justify="right")
     counts.add_row(*(str(n) for n in (len(summary.counted), len(summary.missing), len(summary.late),
-                                      len(summary.rejected), len(summary.replaced), len(summary.unlisted))))
+                                      len(summary.rejected), len(summary.replaced), len(summary.unlisted),
+                                      *((unread,) if unread else ()))))
     console.print(counts)
     notes = Table(show_header=True, title="需要跟进", title_justify="left")
     notes.add_column("单位")
     notes.add_column("情况", no_wrap=True)
     notes.add_column("说明", overflow="fold")
+    if verbose:
+        notes.add_column("编码", overflow="fold")
     rows = 0
     for row in summary.status_rows():
-        if row["status"] in ("counted",):
+        if row["status"] == "skipped" or (row["status"] == "missing" and row["path"] is not None):
+            note = row["note"]  # the note names the file
+        elif row["status"] == "counted":
             continue
-        file = f"（{row['path'].name}）" if row["path"] else ""
-        notes.add_row(_escape(row["unit"]), STATUS_NAMES[row["status"]], _escape(f"{row['note']}{file}"))
+        else:
+            note = f"{row['note']}（{shown_path(row['path'].name)}）" if row["path"] else row["note"]
+        notes.add_row(_escape(row["unit"] or shown_path(row["path"].name)), STATUS_NAMES[row["status"]], _escape(note),
+                      *(("",) if verbose else ()))
         rows += 1
+    for c in summary.counted:  # counted, but worth a look: one line per unit
+        r = c.result
+        if r.date is None:
+            notes.add_row(_escape(c.unit), "无填报日期", _escape(f"没有填报日期，无法判断是否迟报，请核对（{shown_path(r.path.name)}）"),
+                          *(("date-missing",) if verbose else ()))
+            rows += 1
+        others = [i for i in r.warnings if not (r.date is None and i.code == "date-missing")]
+        if others:
+            first = others[0]
+            more = f"（另有 {len(others) - 1} 条，见汇总工作簿“问题”表）" if len(others) > 1 else ""
+            notes.add_row(_escape(c.unit), f"提醒 {len(others)} 条", _escape(first.where_message + more),
+                          *(("、".join(dict.fromkeys(i.code for i in others)),) if verbose else ()))
+            rows += 1
     if rows:
         console.print(notes)
     key = Table(title="主要合计", title_justify="left")
@@ -267,20 +386,27 @@ def show_summary(summary, written: list[Path], fmt: str) -> None:  # type: ignor
     if summary.earlier is not None:
         console.print(_escape(summary.earlier.note()))
     for issue in summary.issues:
-        console.print(f"[yellow]提醒：[/]{_escape(issue.message)}")
+        console.print(f"[yellow]提醒：[/]{_escape(issue.message)}" + (f"　[dim]{issue.code}[/]" if verbose else ""))
+    quiet = [x for x in summary.unread if x.quiet]
+    if verbose and quiet:
+        show_skipped(quiet, verbose=True)
+    elif quiet:
+        console.print(f"另有 {len(quiet)} 个锁定文件或隐藏文件未读取（加 -v 查看）。")
     for p in written:
         console.print(f"已写入 {_escape(str(p))}")
 
 
-def show_scores(ranking, written: list[Path], fmt: str) -> None:  # type: ignore[no-untyped-def]
+def show_scores(ranking, written: list[Path], fmt: str, skipped: list | None = None,  # type: ignore[no-untyped-def]
+                verbose: bool = False) -> None:
+    skipped = skipped or []
     if fmt == "json":
-        print_json(ranking.to_json())
+        print_json(dict(ranking.to_json(), skipped=_skipped_json(skipped), outputs=[str(p) for p in written]))
         return
     results = ranking.results
     if not results:
         console.print("没有找到自查表。")
     elif len(results) == 1:
-        _show_one_score(results[0])
+        _show_one_score(results[0], verbose)
     else:
         t = Table(title="自查表排名", title_justify="left")
         for col in ("名次", "企业工会", "总得分", "提醒"):
@@ -298,12 +424,14 @@ def show_scores(ranking, written: list[Path], fmt: str) -> None:  # type: ignore
             console.print(bad)
     for r in results:
         if r.readable and r.issues and len(results) > 1:
-            console.print(_issue_table(f"{_short(r.path, 60)}（{r.unit or '未填单位'}）", r.issues))
+            console.print(_issue_table(f"{shown_path(_short(r.path, 60))}（{r.unit or '未填单位'}）", r.issues,
+                                       verbose=verbose))
+    show_skipped(skipped, verbose)
     for p in written:
         console.print(f"已写入 {_escape(str(p))}")
 
 
-def _show_one_score(r) -> None:  # type: ignore[no-untyped-def]
+def _show_one_score(r, verbose: bool = False) -> None:  # type: ignore[no-untyped-def]
     mark = "[green]✓[/]" if r.valid else "[red]✗[/]"
     if not r.readable:
         console.print(f"{mark} {_escape(_short(r.path))}　{_escape(r.reason or '')}")
@@ -320,4 +448,114 @@ def _show_one_score(r) -> None:  # type: ignore[no-untyped-def]
     t.add_row("", "[bold]总得分[/]", total, str(r.max))
     console.print(t)
     if r.issues:
-        console.print(_issue_table("问题", r.issues))
+        console.print(_issue_table("问题", r.issues, verbose=verbose))
+
+
+def show_status(report, written: list[Path], fmt: str) -> None:  # type: ignore[no-untyped-def]
+    """cbc status: the headline, what is new, and one table per level."""
+    from .model.edition import LEVEL_NAMES
+    from .model.status import STATE_NAMES, day_text, days_text
+    from .write.board import note
+
+    if fmt == "json":
+        print_json(report.to_json())
+        return
+    console.print(f"[bold]{_escape(report.roster.city.name)}　{report.period.label}报送情况"
+                  f"（截至{day_text(report.today)}）[/]")
+    console.print(f"[bold]{_escape(report.headline())}[/]")
+    if report.since_last is not None:  # soft_wrap: the terminal wraps the long Chinese line, not rich at a space
+        console.print(_escape(report.since_last.line()), soft_wrap=True)
+    colour = {"ok": "green", "rejected": "red", "skipped": "yellow", "missing": "red"}
+    for level, units in report.levels():
+        deadline = report.roster.deadline(level or "county", report.period)
+        when = f"截止 {day_text(deadline)}，{days_text((deadline - report.today).days)}" if deadline else "无截止日期"
+        t = Table(title=f"{LEVEL_NAMES.get(level or '', '其他')}（{when}）", title_justify="left")
+        t.add_column("单位", no_wrap=True)
+        t.add_column("情况", no_wrap=True)
+        t.add_column("填报日期", no_wrap=True)
+        t.add_column("说明", overflow="fold")
+        for u in units:
+            state = f"[{colour[u.state]}]{STATE_NAMES[u.state]}[/]" + ("[yellow]·迟报[/]" if u.late else "")
+            t.add_row(_escape(u.unit or ""), state, u.date.isoformat() if u.date else "", _escape(note(u)))
+        console.print(t)
+    if report.unlisted:
+        t = Table(title="名册外的报表和无法对应单位的文件", title_justify="left")
+        t.add_column("单位", overflow="fold")
+        t.add_column("情况", no_wrap=True)
+        t.add_column("文件", overflow="fold")
+        t.add_column("说明", overflow="fold")
+        for u in report.unlisted:
+            t.add_row(_escape(u.unit or "（无法识别）"), STATE_NAMES[u.state], _escape("、".join(p.name for p in u.files)),
+                      _escape(note(u)))
+        console.print(t)
+    for p in written:
+        console.print(f"已写入 {_escape(str(p))}")
+
+
+def show_assessment(a, written: list[Path], fmt: str) -> None:  # type: ignore[no-untyped-def]
+    """cbc assess: per level, one row per unit: each half's state, the year's indicators, the
+    self-check, and (with weights) the score, its parts and the rank."""
+    from .model.assess import HALVES, STATE_NAMES
+
+    if fmt == "json":
+        print_json(a.to_json())
+        return
+    method = "按权重计分排名" if a.weighted else "仅列事实（未设权重）"
+    console.print(f"[bold]{_escape(a.city)}　{a.year}年度“查保促”考核情况[/]　{method}")
+    colours = {"ok": "green", "late": "yellow", "rejected": "red", "missing": "red"}
+
+    def half(h) -> str:  # type: ignore[no-untyped-def]
+        state = STATE_NAMES[h.state] + (f"{h.days_late}天" if h.state == "late" else "")
+        when = f" {h.date:%m-%d}" if h.date else ""
+        extra = []
+        if h.returns > 1:
+            extra.append(f"{h.returns}份")
+        if h.first_valid is False and h.counted:
+            extra.append("首次退回")
+        more = f"\n[dim]{'，'.join(extra)}[/]" if extra else ""
+        return f"[{colours[h.state]}]{state}[/]{when}{more}"
+
+    for level, units in a.levels():
+        t = Table(title=f"{LEVEL_NAMES.get(level, level)}单位", title_justify="left")
+        t.add_column("名次" if a.weighted else "序号", justify="right", no_wrap=True)
+        t.add_column("单位", overflow="fold", min_width=12)
+        t.add_column("上半年", no_wrap=True)
+        t.add_column("下半年", no_wrap=True)
+        t.add_column(_escape(a.part_labels["fix_rate"]), justify="right", min_width=6, overflow="fold")
+        t.add_column(_escape(a.part_labels["training_coverage"]), justify="right", min_width=6, overflow="fold")
+        if a.selfchecks_given and level == "enterprise":
+            t.add_column(f"自查（{a.selfcheck_max}）", justify="right", no_wrap=True)
+        if a.weighted:
+            t.add_column("得分", justify="right", no_wrap=True)
+        for n, u in enumerate(units, 1):
+            row = [str(u.rank if a.weighted else n), _escape(u.unit), *(half(u.halves[h]) for h in HALVES),
+                   "—" if u.fix_rate is None else f"{u.fix_rate * 100:.1f}%",
+                   "—" if u.training_coverage is None else f"{u.training_coverage * 100:.1f}%"]
+            if a.selfchecks_given and level == "enterprise":
+                row.append("—" if u.selfcheck is None else str(u.selfcheck))
+            if a.weighted:
+                row.append("—" if u.score is None else f"{u.score:.2f}")
+            t.add_row(*row)
+        console.print(t)
+    if a.weighted:
+        weights = "，".join(f"{_escape(a.part_labels[k])} {format(w.normalize(), 'f')}" for k, w in a.config.weights.items())
+        console.print(f"权重（满分 {format(a.config.full.normalize(), 'f')}）：{weights}；各单位得分构成见工作簿。")
+    clean = sum(1 for u in a.units if u.clean)
+    console.print(f"共 {len(a.units)} 个单位：全年按时且首次合格 {clean} 个，有半年未计入（退回或未报）{len(a.outstanding)} 个。")
+    if a.outstanding:
+        console.print("未计入：" + "；".join(
+            f"{_escape(u.unit)}（" + "、".join(f"{'上' if h == 'H1' else '下'}半年{STATE_NAMES[u.halves[h].state]}"
+                                              for h in HALVES if not u.halves[h].counted) + "）"
+            for u in a.outstanding))
+    lower = [u.unit for u in a.units if u.below_first_half]
+    if lower:
+        console.print("[yellow]提醒：[/]下半年报表有全年累计数少于上半年（用 cbc aggregate --previous 查看）："
+                      + _escape("、".join(lower)))
+    if a.selfchecks_unmatched:
+        console.print("[yellow]提醒：[/]这些自查表的单位不是名册中的企业工会，未列入："
+                      + _escape("、".join(a.selfchecks_unmatched)))
+    if a.selfchecks_invalid:
+        console.print("[yellow]提醒：[/]这些自查表有错误，未计分（请用 cbc score 查看）："
+                      + _escape("、".join(a.selfchecks_invalid)))
+    for p in written:
+        console.print(f"已写入 {_escape(str(p))}")

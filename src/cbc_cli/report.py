@@ -114,5 +114,70 @@ def render_html(summary: Summary, made_on: date | None = None) -> str:
 def write_html(summary: Summary, path: str | Path, *, force: bool = False, made_on: date | None = None) -> Path:
     from .write.files import write_atomically
 
-    html = render_html(summary, made_on)
+    from .render import shown_path
+
+    html = shown_path(render_html(summary, made_on))  # a file name's undecodable bytes as \xNN, valid UTF-8
+    return write_atomically(Path(path), lambda tmp: Path(tmp).write_text(html, encoding="utf-8"), force=force)
+
+
+# --- the year-end assessment (cbc assess) ------------------------------------------------------
+
+def assess_context(a: Any, made_on: date) -> dict[str, Any]:
+    from .model.assess import HALVES, STATE_NAMES
+    from .model.edition import LEVEL_NAMES
+    from .write.assess import explanation, note, scaling_note
+
+    def weight(w: Any) -> str:
+        return format(w.normalize(), "f")
+
+    groups = []
+    for level, units in a.levels():
+        rows = []
+        for n, u in enumerate(units, 1):
+            halves = []
+            for half in HALVES:
+                h = u.halves[half]
+                label = STATE_NAMES[h.state] + (f" {h.days_late} 天" if h.state == "late" else "")
+                halves.append({"state": h.state, "label": label, "date": h.date.isoformat() if h.date else "",
+                               "deadline": h.deadline.isoformat() if h.deadline else "未设", "returns": h.returns,
+                               "first_valid": h.first_valid})
+            parts = []
+            if a.weighted and u.parts is not None:
+                parts = [{"label": a.part_labels[k], "points": f"{u.parts[k]:.2f}", "weight": weight(a.config.weights[k])}
+                         for k in a.config.weights if k in u.parts]
+            rows.append({
+                "no": u.rank if a.weighted else n, "unit": u.unit, "note": note(a, u, scaling=False), "halves": halves,
+                "scaling": scaling_note(a, u),
+                "fix_rate": _percent(u.fix_rate), "training_coverage": _percent(u.training_coverage),
+                "selfcheck": (u.selfcheck if u.selfcheck is not None else "—") if u.level == "enterprise" else "不适用",
+                "ledger": "—" if u.hazards_found is None else f"{u.hazards_found}/{u.hazards_fixed}",
+                "score": "—" if u.score is None else f"{u.score:.2f}", "parts": parts,
+            })
+        groups.append({"name": f"{LEVEL_NAMES.get(level, level)}单位", "units": rows})
+    clean = sum(1 for u in a.units if u.clean)
+    late = sum(1 for u in a.units if not u.outstanding and any(h.state == "late" for h in u.halves.values()))
+    return {
+        "title": f"{a.year}年度“查保促”工作考核情况",
+        "city": a.city, "made_on": made_on.isoformat(),
+        "method": "按设定权重计算考核得分并排名" if a.weighted else "仅列事实，未设权重（不计算考核得分和名次）",
+        "counts": [("参加考核单位", len(a.units)), ("全年按时且首次合格", clean), ("有迟报", late),
+                   ("有半年未计入", len(a.outstanding))],
+        "groups": groups, "weighted": a.weighted, "full": weight(a.config.full) if a.weighted else "",
+        "labels": a.part_labels, "selfchecks": a.selfchecks_given, "selfcheck_max": a.selfcheck_max,
+        "ledgers": a.ledgers_given, "how": explanation(a),
+    }
+
+
+def render_assess_html(a: Any, made_on: date | None = None) -> str:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(loader=FileSystemLoader(str(templates_dir())), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    return env.get_template("assess.html.j2").render(**assess_context(a, made_on or date.today()))
+
+
+def write_assess_html(a: Any, path: str | Path, *, force: bool = False, made_on: date | None = None) -> Path:
+    from .write.files import write_atomically
+
+    html = render_assess_html(a, made_on)
     return write_atomically(Path(path), lambda tmp: Path(tmp).write_text(html, encoding="utf-8"), force=force)

@@ -7,9 +7,15 @@ file it was reading — that file is marked "cannot be read" with the reason, a 
 its place, and the batch goes on.
 
 Work goes out in small chunks over a pipe and results come back a chunk at a time (cheap: one
-message per chunk, not per file). When a worker dies or overruns in the middle of a chunk, the
-files it had not reported are run again one at a time, so only the file that is really to blame
-is marked.
+message per chunk, not per file). The time limit is per file all the same: each worker marks in
+a little shared memory which file it is reading and since when, so the parent knows which file
+overran without a message per file. When a worker dies in the middle of a chunk, the files it
+had not reported are run again one at a time, so only the file that is really to blame is
+marked; when a file overruns, it alone is marked and the chunk's other files go back in line.
+
+pebble's ProcessPool was measured against this (5.2.3, 400 returns, 2 workers, medians of 3):
+it passed the same isolation cases, but took 0.53 s where this takes 0.42 s — one task and one
+future per file — so we keep this pool.
 """
 
 from __future__ import annotations
@@ -75,7 +81,10 @@ def _quiet() -> None:
         pass
 
 
-def _worker(conn: Connection, task: Callable[[Path], Any], memory: int) -> None:
+IDLE = -1.0  # the mark's index while the worker reads no file
+
+
+def _worker(conn: Connection, task: Callable[[Path], Any], memory: int, mark: Any) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and ends us
     _quiet()
     _limit_memory(memory)
@@ -88,12 +97,16 @@ def _worker(conn: Connection, task: Callable[[Path], Any], memory: int) -> None:
             return
         done: list[tuple[int, Any]] = []
         for index, path in batch:
+            mark[1] = time.monotonic()  # CLOCK_MONOTONIC: the same clock in the parent
+            mark[0] = index
             try:
                 result: Any = ("ok", task(Path(path)))
             except MemoryError:
                 result = ("failed", "reader-memory")
             except BaseException as exc:  # noqa: BLE001 - reported for this file only
                 result = ("failed", f"reader-error:{type(exc).__name__}: {exc}")
+            mark[0] = IDLE
+            mark[1] = time.monotonic()
             done.append((index, result))
         try:
             conn.send(done)
@@ -105,6 +118,7 @@ def _worker(conn: Connection, task: Callable[[Path], Any], memory: int) -> None:
 class _Slot:
     proc: Any
     conn: Connection
+    mark: Any                                 # shared [index of the file being read or IDLE, since when]
     outstanding: deque[tuple[int, str]]       # every file sent and not yet reported, in order
     chunks: deque[int] = field(default_factory=deque)  # the sizes of the chunks in flight
     started: float = 0.0                      # when the chunk being read now was begun
@@ -121,10 +135,11 @@ class _Pool(Generic[R]):
 
     def _spawn(self) -> _Slot:
         parent, child = self.ctx.Pipe()
-        proc = self.ctx.Process(target=_worker, args=(child, self.task, self.isolation.memory), daemon=True)
+        mark = self.ctx.RawArray("d", [IDLE, 0.0])
+        proc = self.ctx.Process(target=_worker, args=(child, self.task, self.isolation.memory, mark), daemon=True)
         proc.start()
         child.close()
-        return _Slot(proc, parent, deque())
+        return _Slot(proc, parent, mark, deque())
 
     def _replace(self, slot: _Slot) -> _Slot:
         try:
@@ -189,6 +204,21 @@ def run_isolated(task: Callable[[Path], R], paths: Sequence[Path], *, on_failure
         slot.chunks.clear()
         return pool._replace(slot)
 
+    def overran(slot: _Slot) -> None:
+        """The file the worker is reading has run past the limit: it alone is marked; the chunk's
+        other files (read but not reported, or not yet begun) go back to the front of the line."""
+        index = int(slot.mark[0])
+        culprit = next((item for item in slot.outstanding if item[0] == index), None)
+        if culprit is None:  # between files (receiving or sending): the old rule, the chunk is suspect
+            fail(slot, "reader-timeout", seconds=f"{isolation.timeout:g}")
+            return
+        finish(index, on_failure(paths[index], "reader-timeout", None, seconds=f"{isolation.timeout:g}"))
+        rest = [item for item in slot.outstanding if item[0] != index]
+        (suspects if slot.solo else pending).extendleft(reversed(rest))
+        slot.outstanding.clear()
+        slot.chunks.clear()
+        pool._replace(slot)
+
     try:
         while done < total:
             now = time.monotonic()
@@ -219,7 +249,7 @@ def run_isolated(task: Callable[[Path], R], paths: Sequence[Path], *, on_failure
             busy = [s for s in pool.slots if s.outstanding]
             if not busy:
                 continue
-            deadline = min(s.started for s in busy) + isolation.timeout
+            deadline = min(_since(s) for s in busy) + isolation.timeout
             waitables = [s.conn for s in busy] + [s.proc.sentinel for s in busy]
             ready = set(wait(waitables, timeout=max(0.0, deadline - time.monotonic())))
             now = time.monotonic()
@@ -243,11 +273,18 @@ def run_isolated(task: Callable[[Path], R], paths: Sequence[Path], *, on_failure
                         continue
                 if slot.outstanding and slot.proc.sentinel in ready and not slot.conn.poll():
                     fail(slot, "reader-crashed", *_crashed(slot))
-                elif slot.outstanding and now - slot.started > isolation.timeout:
-                    fail(slot, "reader-timeout", seconds=f"{isolation.timeout:g}")
+                elif slot.outstanding and now - _since(slot) > isolation.timeout:
+                    overran(slot)
     finally:
         pool.close()
     return results
+
+
+def _since(slot: _Slot) -> float:
+    """When the file this worker is reading was begun; between files, when it last finished one
+    or when its chunk was sent, whichever is later."""
+    since = slot.mark[1]
+    return since if slot.mark[0] != IDLE else max(since, slot.started)
 
 
 def _failure(value: str, isolation: Isolation) -> tuple[str, str | None, dict[str, Any]]:

@@ -63,10 +63,36 @@ class FileLimits(BaseModel):
     memory_mb: int = Field(default=512, ge=64, le=65536)
 
 
+class Contact(BaseModel):
+    """[contact] in cbc.toml: who at the collecting office answers the units' questions
+    (named in the messages `cbc status --messages` writes)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    person: str = Field(default="", max_length=40)
+    phone: str = Field(default="", max_length=40)
+    email: str = Field(default="", max_length=80)
+    office: str = Field(default="", max_length=60)   # e.g. the department the returns go to
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.person and self.phone and self.email)
+
+
+class MessageSettings(BaseModel):
+    """[messages] in cbc.toml: a folder of the user's own message templates; a file there
+    replaces the bundled template of the same name (催报.txt.j2, 退回.txt.j2, 提醒.txt.j2,
+    催报通知.txt.j2). A relative folder is taken from where cbc.toml is."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    templates: str | None = None
+
+
 class Roster(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     city: City = City()
     limits: FileLimits = FileLimits()
+    contact: Contact = Contact()
+    messages: MessageSettings = MessageSettings()
     deadlines: dict[Level, Deadlines] = {}
     units: tuple[Unit, ...] = ()
     own: dict[str, Decimal] = {}
@@ -213,7 +239,8 @@ def load_roster(config: str | Path | None = None, cwd: Path | None = None) -> Ro
         if not path.is_file():
             return _build(base, "内置名册（威海市）")
     user = _read_toml(path)
-    unknown = set(user) - {"roster", "city", "deadlines", "units", "own", "limits"}
+    unknown = set(user) - {"roster", "city", "deadlines", "units", "own", "limits", "contact", "messages",
+                           "assess"}  # [assess]: the year-end weights, read by model/assess.py
     if unknown:
         raise ConfigError(f"配置文件 {path.name} 中有无法识别的部分：{'、'.join(sorted(unknown))}")
     replace = bool(user.get("roster", {}).get("replace", False))
@@ -230,6 +257,13 @@ def load_roster(config: str | Path | None = None, cwd: Path | None = None) -> Ro
     merged["units"] = list(units.values())
     if "limits" in user:
         merged["limits"] = user["limits"]
+    if "contact" in user:
+        merged["contact"] = user["contact"]
+    if "messages" in user:
+        messages = dict(user["messages"]) if isinstance(user["messages"], dict) else user["messages"]
+        if isinstance(messages, dict) and isinstance(messages.get("templates"), str):
+            messages["templates"] = str((path.parent / messages["templates"]).resolve())
+        merged["messages"] = messages
     if "own" in user:
         try:
             merged["own"] = {k: Decimal(str(v)) for k, v in user["own"].items()}

@@ -58,6 +58,7 @@ class StatsField(_Strict):
 
 class Rule(_Strict):
     code: str = Field(pattern=_SLUG)
+    title: str = Field(min_length=1)      # what the rule checks, in the clerk's words (cbc forms)
     severity: Severity
     # not_below_earlier compares a return with the same unit's return of the earlier half-year
     # (aggregate --previous); the other checks look at one return alone.

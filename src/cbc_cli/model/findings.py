@@ -29,8 +29,9 @@ class FindingType:
     severity: Severity
     title: str
     template: str
-    group: str = ""                                  # "read", "decide", or "" (about one return)
+    group: str = ""                                  # "read", "decide", "skip", or "" (about one return)
     variants: tuple[tuple[str, str], ...] = ()
+    quiet: bool = False                              # shown only in JSON and with --verbose
 
     def text(self, variant: str | None = None, **params: Any) -> str:
         template = self.template if variant is None else dict(self.variants).get(variant)
@@ -44,7 +45,7 @@ def finding_types() -> dict[str, FindingType]:
     """Every finding type cbc raises by itself, by code."""
     raw = tomllib.loads((data_dir() / "findings.toml").read_text(encoding="utf-8"))
     return {code: FindingType(code, spec["severity"], spec["title"], spec["message"], spec.get("group", ""),
-                              tuple(spec.get("variants", {}).items()))
+                              tuple(spec.get("variants", {}).items()), bool(spec.get("quiet", False)))
             for code, spec in raw.items()}
 
 

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from .config import Roster, Unit
 from .edition import Edition, Level, get_edition
-from .findings import HasIssues, Issue
+from .findings import HasIssues, Issue, finding_types
 from .period import Period
 
 ISSUE_KEYS_SELFCHECK = ("severity", "code", "item", "cell", "value", "message")
@@ -211,6 +211,33 @@ class Ranking:
         return {"version": 1, "files": [r.to_json() for r in self.results]}
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """A file in a folder that is not read, and why (a finding code of group "skip")."""
+
+    path: Path
+    code: str
+    variant: str | None = None
+
+    @property
+    def reason(self) -> str:
+        t = finding_types()[self.code]
+        return t.text(self.variant, suffix=self.path.suffix or "（无）")
+
+    @property
+    def quiet(self) -> bool:
+        """Lock and hidden files: shown only in JSON and with --verbose."""
+        return finding_types()[self.code].quiet
+
+    @property
+    def request(self) -> str:
+        """What to tell a unit whose return came as this file."""
+        return f"收到 {self.path.name}，不是 Excel 报表，请要求重报"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": str(self.path), "code": self.code, "reason": self.reason, "quiet": self.quiet}
+
+
 # --- an aggregation ---------------------------------------------------------------------------
 
 Status = Literal["counted", "late", "replaced", "rejected", "unlisted"]
@@ -279,6 +306,8 @@ class Summary:
     issues: list[Issue]                  # findings about the aggregation itself
     skipped: list[FileResult] = field(default_factory=list)   # self-checks (附件2) in the folder: not returns
     earlier: Earlier | None = None       # the first half-year the returns were held against (--previous)
+    unread: list[Skipped] = field(default_factory=list)       # files in the folders that are not workbooks
+    received: dict[str, Skipped] = field(default_factory=dict)  # missing unit -> its skipped file (e.g. a PDF)
 
     @property
     def late(self) -> list[Counted]:
@@ -290,8 +319,8 @@ class Summary:
 
     @property
     def complete(self) -> bool:
-        """Every return counted and nobody missing (the exit code's question)."""
-        return not self.rejected and not self.missing
+        """Every return counted, nobody missing and no file left unread (the exit code's question)."""
+        return not self.rejected and not self.missing and all(s.quiet for s in self.unread)
 
     def indicators(self, values: dict[str, Any] | None = None) -> dict[str, float | None]:
         v = self.totals if values is None else values
@@ -331,8 +360,10 @@ class Summary:
         for unit in order:
             entries = by_unit.get(unit)
             if not entries:
+                got = self.received.get(unit)
                 rows.append({"unit": unit, "status": "missing", "date": None, "deadline": self.deadline_for(unit),
-                             "path": None, "errors": 0, "warnings": 0, "note": "未报送"})
+                             "path": got.path if got else None, "errors": 0, "warnings": 0,
+                             "note": got.request if got else "未报送"})
                 continue
             for status, res, note in sorted(entries, key=lambda e: _STATUS_ORDER[e[0]]):
                 rows.append({"unit": unit, "status": status, "date": res.date, "deadline": self.deadline_for(unit),
@@ -340,6 +371,11 @@ class Summary:
         for status, res, note in loose:
             rows.append({"unit": res.unit_written or "（无法识别）", "status": status, "date": res.date, "deadline": None,
                          "path": res.path, "errors": len(res.errors), "warnings": len(res.warnings), "note": note})
+        matched = {s.path for s in self.received.values()}
+        for s in self.unread:  # every file in the folders is accounted for
+            if s.path not in matched and not s.quiet:
+                rows.append({"unit": "", "status": "skipped", "date": None, "deadline": None, "path": s.path,
+                             "errors": 0, "warnings": 0, "note": s.reason})
         return rows
 
     def deadline_for(self, unit: str) -> date | None:
@@ -359,7 +395,9 @@ class Summary:
             "missing": [u.name for u in self.missing],
             "unlisted": [{"unit": c.unit, "path": str(c.result.path)} for c in self.unlisted],
             "rejected": [{"path": str(r.result.path), "unit": r.result.unit, "reason": r.reason} for r in self.rejected],
-            "skipped": [{"path": str(r.path), "reason": r.reason} for r in self.skipped],
+            "skipped": [{"path": str(r.path), "code": "not-a-stats-form", "reason": r.reason, "quiet": False}
+                        for r in self.skipped] + [s.to_json() for s in self.unread],
+            "received": {unit: str(s.path) for unit, s in self.received.items()},
             "earlier": None if self.earlier is None else {
                 "period": str(self.earlier.period), "files": self.earlier.files,
                 "compared": self.earlier.compared, "lower": self.earlier.lower},
@@ -371,7 +409,7 @@ class Summary:
 
 _STATUS_ORDER = {"counted": 0, "late": 0, "unlisted": 0, "replaced": 1, "rejected": 2}
 STATUS_NAMES = {"counted": "已计入", "late": "迟报（已计入）", "unlisted": "名册外（已计入）", "replaced": "被替换",
-                "rejected": "退回", "missing": "未报"}
+                "rejected": "退回", "missing": "未报", "skipped": "未读取"}
 
 
 def _iso(d: date | None) -> str | None:

@@ -375,6 +375,9 @@ class XlsxCanvas(Canvas):
         self.ws.write_formula(row - 1, col - 1, formula, self.book.format(style))
 
     def merge(self, r0: int, c0: int, r1: int, c1: int, value: Any = None, style: Style = PLAIN) -> None:
+        if (r0, c0) == (r1, c1):  # xlsxwriter merges two cells or more
+            self.put(r0, c0, value, style)
+            return
         self.ws.merge_range(r0 - 1, c0 - 1, r1 - 1, c1 - 1, "", self.book.format(style))
         if value is not None:
             self.put(r0, c0, value, style)
