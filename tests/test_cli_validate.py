@@ -124,8 +124,8 @@ def test_annotate_writes_marked_copies_and_leaves_originals(batch, tmp_path, ed)
     ws = wb["统计表"]
     assert ws["B3"].value == "荣成市总工会"
     assert ws["B9"].value == "十二"                          # what the unit typed, shown back
-    assert "【错误】" in ws["B9"].comment.text and "十二" in ws["B9"].comment.text
-    assert ws["B9"].fill.fgColor.rgb.endswith("FFC7CE")
+    assert "错误" in ws["B9"].comment.text and "十二" in ws["B9"].comment.text
+    assert ws["B9"].fill.fgColor.rgb.endswith("FF9C9C") and ws["B9"].number_format.startswith('"×')
     assert "大于" in ws["D5"].comment.text
     assert ws["B5"].comment is None
     # the copy is itself a form cbc reads exactly

@@ -89,7 +89,7 @@ def test_a_new_edition_is_a_new_file(tmp_path):
     ws = openpyxl.load_workbook(written[0].path)["自查表"]
     texts = [ws.cell(r, 2).value for r in range(5, 17)]
     assert texts[-1] == "12.开展“查保促”主题征文或知识竞赛（2分）。"
-    assert ws["C17"].value == "=SUM(C5:C16)"
+    assert ws["C17"].value == '=IF(COUNT(C5:C16)=0,"",SUM(C5:C16))'   # blank, not 0, on a blank form
 
 
 def test_edition_by_path_and_unknown_edition():

@@ -328,7 +328,7 @@ def test_award_list_ranked_by_grade_then_date_with_json(tmp_path):
     assert [ws.cell(r, 2).value for r in range(3, 7)] == ["乙", "丙", "己", "甲"]
     assert ws.page_setup.orientation == "landscape" and ws.print_title_rows.replace("$", "") == "1:2"
     d = wb["按区市统计"]
-    assert [[c.value for c in row] for row in d.iter_rows(min_row=2)] == [["环翠区总工会", 3, 2], ["文登区总工会", 1, 1],
+    assert [[c.value for c in row] for row in d.iter_rows(min_row=3)] == [["环翠区总工会", 3, 2], ["文登区总工会", 1, 1],
                                                                          ["合计", 4, 3]]
 
 

@@ -368,7 +368,7 @@ def score_cmd(
                 for r in ranking.results:
                     annotate_selfcheck(r, annotate, edition=ed)
             if out is not None:
-                written.append(write_ranking(ranking, ed, out, force=force))
+                written.append(write_ranking(ranking, ed, out, force=force, unit=roster.city.name))
         return ranking, written
 
     ranking, written = _guarded(debug, work)

@@ -64,10 +64,15 @@ def new_forms(out_dir: str | Path = ".", *, forms: Iterable[FormName] = FORMS, u
     ed = edition if isinstance(edition, Edition) else get_edition(edition)
     out = Path(out_dir)
     forms = tuple(forms)
-    units: list[str | None] = [u.name for u in roster.units] if roster is not None else [unit]
-    if roster is not None and forms == ("ledger",):  # a ledger is an enterprise's: the roster's enterprises
-        units = [u.name for u in roster.units if u.level == "enterprise"] or units
-    todo = plan(out, ed, forms, units, period)
+    if roster is None:
+        todo = plan(out, ed, forms, [unit], period)
+    elif forms == ("ledger",):  # a ledger is an enterprise's: the roster's enterprises (else every unit)
+        names = [u.name for u in roster.units if u.level == "enterprise"] or [u.name for u in roster.units]
+        todo = plan(out, ed, forms, names, period)
+    else:  # the self-check (附件2) is filled by enterprise unions only
+        todo = [item for u in roster.units
+                for item in plan(out, ed, [f for f in forms if f in ("stats", "ledger") or u.level == "enterprise"],
+                                 [u.name], period)]
     check_free((p.path for p in todo), force)
     p = str(period) if period else None
     for item in todo:

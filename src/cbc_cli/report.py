@@ -59,15 +59,26 @@ def context(summary: Summary, made_on: date) -> dict[str, Any]:
 
     ed = summary.edition
     ind = summary.indicators()
+    status_rows = summary.status_rows()
+    by_status: dict[str, int] = {}
+    for row in status_rows:
+        by_status[row["status"]] = by_status.get(row["status"], 0) + 1
+    # the cards count the rows of the 报送情况 table, so each number agrees with the table below
+    # (a unit whose only return was sent back is 退回 there, not 未报)
+    counts = [("已计入", len(summary.counted))] + [(STATUS_NAMES[k], by_status.get(k, 0))
+                                                 for k in ("late", "missing", "rejected", "replaced", "unlisted")]
+    earlier = ""
+    lower: list[dict[str, str]] = []
+    if summary.earlier is not None:  # the report stands alone: the findings are listed here
+        earlier = summary.earlier.note().replace("，详见汇总工作簿的“问题”表", "，见下表")
+        lower = [{"unit": r.unit or "", "message": i.message} for r in summary.results for i in r.issues
+                 if i.code == "below-first-half"]
     return {
         "title": f"{summary.period.label}“查保促”工作情况汇总",
         "city": summary.roster.city.name,
         "period": summary.period.label,
         "made_on": made_on.isoformat(),
-        "counts": [
-            ("已计入", len(summary.counted)), ("未报", len(summary.missing)), ("迟报", len(summary.late)),
-            ("退回", len(summary.rejected)), ("被替换", len(summary.replaced)), ("名册外", len(summary.unlisted)),
-        ],
+        "counts": counts,
         "totals": [{"no": f.no, "label": f.label, "unit": f.unit, "value": _number(summary.totals.get(f.code))}
                    for f in ed.stats.fields],
         "indicators": [{"label": spec.label, "value": _percent(ind.get(spec.code))} for spec in ed.stats.indicators],
@@ -84,10 +95,11 @@ def context(summary: Summary, made_on: date) -> dict[str, Any]:
             "unit": row["unit"], "status": STATUS_NAMES[row["status"]], "kind": row["status"],
             "date": row["date"].isoformat() if row["date"] else "",
             "file": row["path"].name if row["path"] else "", "note": row["note"],
-        } for row in summary.status_rows()],
+        } for row in status_rows],
         "chart": chart(summary),
         "issues": summary.issues,
-        "earlier": summary.earlier.note() if summary.earlier is not None else "",
+        "earlier": earlier,
+        "lower": lower,
     }
 
 

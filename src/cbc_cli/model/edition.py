@@ -332,6 +332,7 @@ class LedgerColumn(_Strict):
 
 class LedgerRule(_Strict):
     code: str = Field(pattern=_SLUG)
+    title: str = Field(min_length=1)      # what the rule checks, in the clerk's words
     severity: Severity
     check: Literal["not_before", "overdue", "major_needs", "fixed_needs", "open_needs"]
     roles: tuple[LedgerRole, ...] = Field(min_length=1)
@@ -469,6 +470,13 @@ class Edition(_Strict):
     stats: StatsForm
     selfcheck: SelfcheckForm
     crossform: tuple[CrossFormRule, ...] = ()
+
+    def rule_title(self, code: str) -> str | None:
+        """The title of the edition's own check with this code (统计表, 台账 or cross-form), if any."""
+        for r in (*self.stats.rules, *(self.ledger.rules if self.ledger else ()), *self.crossform):
+            if r.code == code:
+                return getattr(r, "title", None)
+        return None
     ledger: LedgerForm | None = None
 
     @model_validator(mode="after")

@@ -1,7 +1,7 @@
 """The 年度考核 workbook of `cbc assess`: one row per roster unit, grouped by level, on A4
 landscape; the parts of a score (where weights are set) in their own columns, each headed with
 its weight. A second sheet says how every column was made. Drawn on the Canvas API and written
-by xlsx.py, like the summary workbook."""
+by xlsxwriter, like the summary workbook."""
 
 from __future__ import annotations
 
@@ -11,9 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..model.assess import HALVES, STATE_NAMES
 from ..model.edition import LEVEL_NAMES
-from .canvas import Canvas, Style
+from .canvas import Canvas, Style, XlsxBook
 from .forms import FONT, TITLE_FONT, text_width
-from .xlsx import XmlBook
 
 if TYPE_CHECKING:
     from ..model.assess import Assessment, UnitFacts
@@ -113,8 +112,8 @@ def scaling_note(a: Assessment, u: UnitFacts) -> str:
     return ""
 
 
-def assess_book(a: Assessment, made_on: date) -> XmlBook:
-    book = XmlBook()
+def assess_book(a: Assessment, made_on: date) -> XlsxBook:
+    book = XlsxBook()
     c = book.sheet(SHEET)
     cols = columns(a)
     last_col = len(cols)
@@ -152,7 +151,7 @@ def assess_book(a: Assessment, made_on: date) -> XmlBook:
             c.height(row, 14 * lines + 2)
             row += 1
     c.freeze(4, 2)
-    c.page(landscape=True, wide=1, tall=0, last_row=row - 1, last_col=last_col, title_rows=4, center=True)
+    c.page(landscape=True, tall=0, last_row=row - 1, last_col=last_col, repeat_rows=(1, 4), center=True)
     explain(book.sheet("说明"), a)
     return book
 

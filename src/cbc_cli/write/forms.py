@@ -1,7 +1,7 @@
 """Drawing the official forms, and writing files safely.
 
 The forms are drawn once, on a `Canvas` (canvas.py), from the edition's definition: openpyxl
-writes them for `cbc new-form` and annotated copies, xlsx.py (cbc's own writer) for the summary's first sheet.
+writes them for `cbc new-form` and send-back copies, xlsxwriter for the summary's first sheet.
 Every string from outside (unit names, values as typed, file names) is stored as text, never as
 a formula. Files are written to a temporary name in the target folder and renamed into place,
 so an interrupted run leaves no half-written workbook.
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from functools import lru_cache
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -46,7 +47,9 @@ HEAD_LABEL = Style(align="right")
 LABEL = Style(border=True, align="left", wrap=True)
 LABEL_BOLD = LABEL.but(bold=True, align="center")
 HEADER = LABEL_BOLD.but(fill="D9D9D9")
-INPUT_CELL = Style(border=True, align="center", shrink=True, fill=INPUT, locked=False)
+# No shrink-to-fit anywhere: a long unit name would print at 6 pt. The input columns are wide
+# enough for the longest roster name (edition data: column_widths).
+INPUT_CELL = Style(border=True, align="center", fill=INPUT, locked=False)
 NOTE = Style(size=10, wrap=True, valign="top")
 
 
@@ -71,13 +74,66 @@ def draw_identity(book: BookWriter, entries: Mapping[str, str]) -> None:
 
 # --- layout helpers -------------------------------------------------------------------------
 
+@lru_cache(maxsize=8192)
 def text_width(text: str) -> int:
-    """Display width in Excel column units: a CJK character counts two."""
+    """Display width in Excel column units: a CJK character counts two (cached: tables measure
+    the same unit and file names again and again)."""
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def lines_needed(text: str, width: float) -> int:
     return max(1, math.ceil(text_width(text) / max(1.0, width * 0.92)))
+
+
+# Chinese line-breaking rules: no line starts with closing punctuation, none ends with an
+# opening one, and a number stays with its unit ("2分" is never split).
+NO_LINE_START = "）)】」』”’。，、；：？！…%分次个项人元"
+NO_LINE_END = "（(【「『“‘"
+
+
+def _may_break(before: str, after: str) -> bool:
+    if after in NO_LINE_START or before in NO_LINE_END:
+        return False
+    return not (before.isdigit() and (after.isdigit() or after == "."))
+
+
+def break_lines(text: str, width: float) -> str:
+    """Text with explicit line breaks, each line within width (Excel column units, a little
+    short of what the cell shows so the application does not wrap again), broken only where
+    Chinese typesetting allows."""
+    room = max(4.0, width * 0.86)
+    lines: list[str] = []
+    line = ""
+    for ch in text:
+        if line and text_width(line + ch) > room:
+            cut = len(line)  # break before ch, or as close before it as the rules allow
+            while cut > 1 and not _may_break(line[cut - 1], (line + ch)[cut]) and len(line) - cut < 6:
+                cut -= 1
+            if cut > 1 and len(line) - cut < 6:
+                lines.append(line[:cut])
+                line = line[cut:]
+            # else: no place the rules allow; the line runs on (the caller widens the column)
+        line += ch
+    lines.append(line)
+    return "\n".join(x for x in lines if x)
+
+
+# The printable height of an A4 portrait page in points (margins 0.6 in, footer), and the
+# column width unit in points, to fill the page without going over it.
+A4_PORTRAIT = (523.0, 725.0)
+POINTS_PER_WIDTH = 5.6
+
+
+def fill_page(c: Canvas, heights: dict[int, float], fixed: float, widths: list[float]) -> None:
+    """Grow the rows in heights evenly so that, fitted to the page width, the form fills an A4
+    portrait page (fixed: the height of the other rows)."""
+    scale = min(1.0, A4_PORTRAIT[0] / (sum(widths) * POINTS_PER_WIDTH))
+    room = A4_PORTRAIT[1] / scale * 0.96 - fixed
+    grow = max(0.0, (room - sum(heights.values())) / max(1, len(heights)))
+    for row, h in heights.items():
+        c.height(row, min(409, round(h + grow)))
 
 
 def _field_check(f: StatsField) -> Check:
@@ -132,13 +188,12 @@ def draw_stats(book: BookWriter, ed: Edition, *, unit: str | None = None, report
             c.put(vr + 1, vc + 1, value, style)
         c.validate(vr + 1, vc + 1, _field_check(f))
         heights[lr + 1] = max(heights.get(lr + 1, 1), lines_needed(f.label, form.column_widths[lc]))
-    for row, nlines in heights.items():
-        c.height(row, max(34, 15 * nlines + 8))
-
     n = form.note_row
     c.merge(n, 1, n, ncols, form.note, NOTE)
     c.height(n, 30)
-    c.page(landscape=False, last_row=n, last_col=ncols, center=True)
+    fill_page(c, {row: max(34, 15 * nlines + 8) for row, nlines in heights.items()}, 18 + 40 + 26 + 30 + 20,
+              form.column_widths)
+    c.page(landscape=False, tall=1, last_row=n, last_col=ncols, center=True)
     if protect:
         c.protect()
     for f in form.fields:
@@ -200,11 +255,13 @@ def draw_selfcheck(book: BookWriter, ed: Edition, *, unit: str | None = None,
     c.height(hr, 24)
 
     section_rows: dict[str, list[int]] = {}
+    item_heights: dict[int, float] = {}
     for item in form.items:
         r = form.item_row(item.no)
         section_rows.setdefault(item.section, []).append(r)
-        c.put(r, 2, item.text, LABEL)
-        c.height(r, max(30, 15 * lines_needed(item.text, form.column_widths[1]) + 10))
+        text = break_lines(item.text, form.column_widths[1])
+        c.put(r, 2, text, LABEL)
+        item_heights[r] = max(30, 15 * (text.count("\n") + 1) + 10)
         c.put(r, 3, (scores or {}).get(item.no), INPUT_CELL.but(number="0"))
         c.validate(r, 3, Check("whole", 0, item.max, f"第{item.no}项（满分{item.max}分）",
                                f"请填写本项得分：0至{item.max}的整数。", f"第{item.no}项得分应为0至{item.max}的整数。"))
@@ -217,9 +274,12 @@ def draw_selfcheck(book: BookWriter, ed: Edition, *, unit: str | None = None,
 
     tr = form.total_row
     c.merge(tr, 1, tr, 2, form.total_label, LABEL_BOLD)
-    c.formula(tr, 3, f"=SUM(C{form.item_row(1)}:C{form.item_row(len(form.items))})", LABEL_BOLD)
+    scores_range = f"C{form.item_row(1)}:C{form.item_row(len(form.items))}"
+    # blank until a score is entered: a blank form must not print 总得分 0
+    c.formula(tr, 3, f'=IF(COUNT({scores_range})=0,"",SUM({scores_range}))', LABEL_BOLD)
     c.height(tr, 28)
-    c.page(landscape=False, last_row=tr, last_col=3, center=True)
+    fill_page(c, item_heights, 18 + 40 + 26 + 24 + 28, form.column_widths)
+    c.page(landscape=False, tall=1, last_row=tr, last_col=3, center=True)
     if protect:
         c.protect()
     for item in form.items:

@@ -130,7 +130,7 @@ def new_ledger_workbook(ed: Edition, spec: LedgerForm, *, unit: str | None = Non
 
     c.freeze(hr, 0)
     c.autofilter(hr, 1, hr, n)
-    c.page(landscape=True, wide=1, tall=0, title_rows=hr, gridlines=True)
+    c.page(landscape=True, wide=1, tall=0, repeat_rows=(1, hr))
     draw_identity(book, {"generator": f"cbc {__version__}", "form": "ledger", "edition": ed.id,
                          "unit": unit or "", "period": period or "", "sheet": spec.sheet,
                          "header_row": str(hr), "unit_cell": inputs["unit"], "district_cell": inputs["district"],
@@ -150,10 +150,12 @@ SMALL = Style(font=FONT, size=10)
 
 def award_book(summary: LedgerSummary) -> Any:
     """奖励候选 (ranked by grade, then date), 按区市统计, and 台账统计 (each ledger's counts)."""
-    from .xlsx import XmlBook
+    from .canvas import XlsxBook
+    from .summary import finding_title
 
     spec = summary.spec
-    book = XmlBook()
+    book = XlsxBook()
+    heading = f"{summary.period.label}隐患台账"
     label = {c.role: c.label for c in spec.columns}
     header = ["序号", label["finder"], "企业", spec.district_label, label["grade"], label["found_on"], label["content"],
               f"{spec.fixed_status}（截至{summary.end.month}月{summary.end.day}日）", "台账文件", "位置"]
@@ -164,7 +166,7 @@ def award_book(summary: LedgerSummary) -> Any:
     _titled_table(book.sheet("奖励候选"), title, header, rows, max_width=40)
     drows: list[list[Any]] = [[d or "未填", n, f] for d, n, f in summary.by_district()]
     drows.append(["合计", len(summary.awards), sum(a.fixed for a in summary.awards)])
-    draw_table(book.sheet("按区市统计"), [spec.district_label, f"{spec.award_from}及以上隐患数",
+    draw_table(book.sheet("按区市统计"), f"{heading}：按区市统计", [spec.district_label, f"{spec.award_from}及以上隐患数",
                                           f"其中{spec.fixed_status}"], drows,
                bold_last=True)
     lrows: list[list[Any]] = []
@@ -175,15 +177,15 @@ def award_book(summary: LedgerSummary) -> Any:
     lrows.append(["合计", "", "", sum(r.rows for r in summary.ledgers), t["found"], t["fixed"], t["found_chem"],
                   t["fixed_chem"], t["overdue"], sum(len(r.errors) for r in summary.ledgers),
                   f"{len(summary.ledgers)} 份"])
-    draw_table(book.sheet("台账统计"),
+    draw_table(book.sheet("台账统计"), f"{heading}：台账统计",
                ["企业", spec.district_label, spec.industry_label, "隐患条数", "查出", "整改完成", "化工查出",
                 "化工整改完成", "逾期", "错误数", "文件"], lrows, bold_last=True)
-    prows = [[r.path.name, r.unit or "", "错误" if i.is_error else "提醒", i.code, i.row, i.cell or "", i.value,
+    prows = [[r.path.name, r.unit or "", "错误" if i.is_error else "提醒", finding_title(i.code, summary.edition), i.row, i.cell or "", i.value,
               i.message] for r in summary.ledgers for i in r.issues]
-    prows += [[a.path.name, a.unit or "", "错误" if i.is_error else "提醒", i.code, None, i.cell or "", i.value,
+    prows += [[a.path.name, a.unit or "", "错误" if i.is_error else "提醒", finding_title(i.code, summary.edition), None, i.cell or "", i.value,
                i.message] for a in summary.against for i in a.issues]
-    draw_table(book.sheet("问题"), ["文件", "企业", "级别", "代码", "行", "位置", "填写的值", "说明"], prows,
-               max_width=80)
+    draw_table(book.sheet("问题"), f"{heading}：问题", ["文件", "企业", "级别", "问题类型", "行", "位置", "填写的值", "说明"],
+               prows, max_width=60, wrap_cols={7})
     return book
 
 
@@ -209,7 +211,7 @@ def _titled_table(c: Any, title: str, header: list[str], rows: list[list[Any]], 
     c.freeze(2, 0)
     if rows:
         c.autofilter(2, 1, len(rows) + 2, width)
-    c.page(landscape=True, wide=1, tall=0, title_rows=2, gridlines=True)
+    c.page(landscape=True, wide=1, tall=0, repeat_rows=(1, 2))
 
 
 def write_awards(summary: LedgerSummary, path: str | Path, *, force: bool = False) -> Path:
