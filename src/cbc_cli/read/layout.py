@@ -119,12 +119,19 @@ def read_layout(sheet: Sheet, words: Words, parents: dict[str, str | None]) -> L
     label_cells = {(h.row, h.col) for h in hits}
 
     inline = [h for h in hits if h.inline is not None]
+    if len(inline) >= 3:  # a sheet of '标签：值' cells: '标签：' with nothing after it is a blank
+        for h in hits:
+            text = g.sheet.value(h.row, h.col)
+            if h.inline is None and isinstance(text, str) and text.rstrip().endswith((":", "：")) \
+                    and g.kind(h.row, h.end_col + 1).kind in (Kind.LABEL, Kind.EMPTY):
+                h.inline = ""
+                inline.append(h)
     header = _header_rows(g, [h for h in hits if h.inline is None])
     columns = [h for h in hits if h.inline is None and id(h) not in header]
 
     found: list[Placed] = []
     for h in inline:
-        found.append(Placed(h.code or "", h.row, h.col, h, HOW_INLINE, h.inline))
+        found.append(Placed(h.code or "", h.row, h.col, h, HOW_INLINE, h.inline or None))
     for h in [h for h in hits if id(h) in header]:
         r, c, problem = header[id(h)]
         found.append(_placed(g, h, r, c, HOW_HEADER, problem))
@@ -162,7 +169,9 @@ def _joined_label(g: Grid, r: int, c: int) -> tuple[tuple[int, int], tuple[str, 
     er, ec = g.end(r, c)
     for r2, c2 in ((r, ec + 1), (er + 1, c)):
         second = g.sheet.value(r2, c2)
-        if isinstance(second, str) and g.kind(r2, c2).kind is Kind.TEXT:
+        # the second part may read as a label of its own (其中化工行业 | 查出安全隐患数)
+        if isinstance(second, str) and g.kind(r2, c2).kind in (Kind.TEXT, Kind.LABEL) \
+                and g.kind(r2, c2).inline is None:
             codes = g.words.label_codes(first + second)
             if codes:
                 return (r2, c2), codes
@@ -175,12 +184,22 @@ def _resolve_twins(hits: list[Hit], parents: dict[str, str | None]) -> None:
     above)."""
     order = sorted(range(len(hits)), key=lambda i: (hits[i].row, hits[i].col))
     seen_count: dict[tuple[str, ...], int] = {}
+    for h in hits:
+        if len(h.codes) == 1:
+            h.code = h.codes[0]
     for pos, i in enumerate(order):
         h = hits[i]
         if len(h.codes) == 1:
             h.code = h.codes[0]
             continue
         wanted = {parents.get(code): code for code in h.codes if parents.get(code)}
+        # its parent on the same row (on either side: pairs may be swapped), else the nearest before
+        beside = sorted((abs(o.col - h.col), o.code) for o in hits
+                        if o.row == h.row and o is not h and o.code in wanted)
+        if beside:
+            h.code = wanted[beside[0][1]]
+            seen_count[h.codes] = seen_count.get(h.codes, 0) + 1
+            continue
         for j in reversed(order[:pos]):
             prev = hits[j]
             if prev.code in wanted:
@@ -343,8 +362,9 @@ def _score(g: Grid, hits: list[Hit], c: int, top: int) -> int:
 
 
 def _kind_beside(g: Grid, h: Hit, c: int) -> Kind:
-    """What is in column c on the label's row (or rows, for a label over two rows)."""
-    kinds = [g.kind(r, c).kind for r in range(h.row, h.end_row + 1)]
+    """What is in column c on the label's row (or rows, for a label over two rows). A cell merged
+    from a column to its left belongs to that column: it says nothing about this one."""
+    kinds = [g.kind(r, c).kind for r in range(h.row, h.end_row + 1) if g.top_left(r, c)[1] == c]
     for k in kinds:
         if k is not Kind.EMPTY:
             return k
@@ -459,6 +479,11 @@ def _header_entries(g: Grid, layout: Layout, labels: set[tuple[int, int]]) -> No
         bare = _bare(g, top, lambda v: isinstance(v, str) and g.words.looks_like_unit(v), stops)
         if bare is not None:
             layout.unit = bare
+    if layout.unit is None or layout.unit[2] in (None, ""):  # the title names it: 环翠区总工会“查保促”…统计表
+        named = [(r, c, u) for r in range(0, top) for c, v in enumerate(g.sheet.rows[r])
+                 if isinstance(v, str) and (u := g.words.unit_in_title(v))]
+        if len(named) == 1:
+            layout.unit = named[0]
     if layout.date is None or layout.date[2] in (None, ""):
         bare = _bare_date(g, top, stops)
         if bare is not None:
