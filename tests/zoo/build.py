@@ -28,6 +28,7 @@ class Expect:
     date: date | None = N.DAY
     flag: set[str] = field(default_factory=set)
     level: str = "county"
+    calculated: dict[str, Any] = field(default_factory=dict)  # what a program that calculates (LibreOffice) saves
 
 
 @dataclass

@@ -7,7 +7,8 @@ from dataclasses import replace
 from datetime import date
 
 from . import notice as N
-from .build import Expect, Style, across, expected, grid, inline, listing
+from .notice import for_level
+from .build import Expect, Style, across, cell_value, expected, grid, head, inline, listing
 from .table import Formula, Table, Workbook
 
 Variant = Callable[[], tuple[Workbook, Expect]]
@@ -127,6 +128,43 @@ def _():
     style = Style()
     wb, exp = one(grid(values, style), style, values)
     exp.flag = {"hazards_found"}
+    exp.calculated = {"hazards_found": 180}
+    return wb, exp
+
+
+@variant("list-formula-uncalculated")
+def _():
+    values = dict(N.COUNTY, workers_total=Formula("=3000+200"), trained_total=Formula("=2000+100"))
+    style = Style()
+    wb, exp = one(listing(values, style), style, values)
+    exp.flag = {"workers_total", "trained_total"}
+    exp.calculated = {"workers_total": 3200, "trained_total": 2100}
+    return wb, exp
+
+
+@variant("list-labels-over-two-cells")
+def _():
+    """项目 typed over two cells of its row: 其中化工行业 | 参与职工人数 | 410."""
+    style = Style()
+    t = Table("统计表")
+    r = head(t, 0, style, N.UNIT, N.DAY, width=3)
+    t.row(r, "项目", None, "数量")
+    t.merge(r, 0, r, 1)
+    for f in N.FIELDS:
+        r += 1
+        cut = len(f.label) // 2 if len(f.label) > 10 else len(f.label)
+        t.row(r, f.label[:cut], f.label[cut:] or None, cell_value(N.COUNTY, f.code, style))
+    return one(t, style)
+
+
+@variant("list-enterprise-level")
+def _():
+    """An enterprise's return: the county and city fields left out of its figures."""
+    style = Style(level="enterprise", blank="/")
+    values = for_level(N.COUNTY, "enterprise")
+    t = listing(values, style, unit="威海某某化工有限公司工会")
+    wb, exp = one(t, style, values)
+    exp.unit, exp.level = "威海某某化工有限公司工会", "enterprise"
     return wb, exp
 
 
@@ -208,4 +246,29 @@ def _():
     t.insert_row(2)
     t.insert_col(4)
     t.insert_col(2)
+    return one(t, style)
+
+
+# --- found by the property test: each was read as a wrong number before the reader was fixed -----
+variant("grid-value-first-split-date")(lambda: _grid(value_first=True, date="split"))
+
+
+@variant("across-quarters-blank-row-between")
+def _():
+    style = Style()
+    t = across(N.COUNTY, style, quarters=True)
+    first = t.find(lambda v: v == "一季度")[0][0]
+    t.insert_row(first + 1)
+    return one(t, style)
+
+
+@variant("across-blank-rows-and-columns")
+def _():
+    style = Style(blank=0)
+    t = across(N.COUNTY, style)
+    labels = t.find(lambda v: v == N.FIELDS[0].label)[0][0]
+    t.insert_row(labels + 1)
+    t.insert_row(labels + 1)
+    t.insert_col(15)
+    t.insert_col(17)
     return one(t, style)

@@ -194,10 +194,11 @@ def _resolve_twins(hits: list[Hit], parents: dict[str, str | None]) -> None:
             continue
         wanted = {parents.get(code): code for code in h.codes if parents.get(code)}
         # its parent on the same row (on either side: pairs may be swapped), else the nearest before
-        beside = sorted((abs(o.col - h.col), o.code) for o in hits
+        # (the nearest to its left, as the notice has it; else the nearest to its right)
+        beside = sorted((o.col > h.col, abs(o.col - h.col), o.code) for o in hits
                         if o.row == h.row and o is not h and o.code in wanted)
         if beside:
-            h.code = wanted[beside[0][1]]
+            h.code = wanted[beside[0][2]]
             seen_count[h.codes] = seen_count.get(h.codes, 0) + 1
             continue
         for j in reversed(order[:pos]):
@@ -225,6 +226,9 @@ def _header_rows(g: Grid, hits: list[Hit]) -> dict[int, tuple[int | None, int | 
         side_by_side = [h for i, h in enumerate(group)
                         if (i + 1 < len(group) and group[i + 1].col == h.end_col + 1)
                         or (i > 0 and group[i - 1].end_col + 1 == h.col)]
+        if len(group) >= 3 and all(g.kind(row, c).kind is Kind.EMPTY for a, b in zip(group, group[1:])
+                                   for c in range(a.end_col + 1, b.col)):
+            side_by_side = group  # three or more labels across a row, only blank columns between
         if len(side_by_side) < 2:
             continue
         bottom = max(h.end_row for h in side_by_side)
@@ -236,20 +240,42 @@ def _header_rows(g: Grid, hits: list[Hit]) -> dict[int, tuple[int | None, int | 
                 out[id(h)] = (None, None, finding("layout-unclear", "rows", field=h.code,
                                                   label=_label_of(g, h), cells=cells))
             else:
-                out[id(h)] = (chosen if chosen is not None else bottom + 1, h.col, None)
+                out[id(h)] = (chosen if chosen is not None else (data_rows[0] if data_rows else bottom + 1), h.col, None)
     return out
 
 
 def _data_rows(g: Grid, start: int, cols: list[int]) -> list[int]:
-    """Rows from start holding figures under the header's columns, until a row that does not."""
-    rows = []
+    """Rows from start holding figures under the header's columns, until a row that does not.
+    Up to two blank rows (put in between the labels and the figures, or between rows of figures)
+    are stepped over when figures follow them."""
+
+    def kinds(r: int) -> list[Kind]:
+        return [g.kind(r, c).kind for c in cols]
+
+    def figures_at(r: int) -> bool:
+        ks = kinds(r)
+        return any(k in VALUE_LIKE for k in ks) and not any(k in NEVER_VALUE for k in ks)
+
+    def blank_then_figures(r: int) -> int | None:
+        for rr in range(r, min(len(g.kinds), r + 3)):
+            if figures_at(rr):
+                return rr
+            if not all(k is Kind.EMPTY for k in kinds(rr)):
+                return None
+        return None
+
+    rows: list[int] = []
     r = start
     while r < len(g.kinds):
-        kinds = [g.kind(r, c).kind for c in cols]
-        if any(k in NEVER_VALUE for k in kinds):
+        ks = kinds(r)
+        if any(k in NEVER_VALUE for k in ks):
             break
-        if not any(k in VALUE_LIKE for k in kinds):
-            if rows or all(k is Kind.EMPTY for k in kinds):
+        if not any(k in VALUE_LIKE for k in ks):
+            nxt = blank_then_figures(r) if all(k is Kind.EMPTY for k in ks) else None
+            if nxt is not None:
+                r = nxt
+                continue
+            if rows or all(k is Kind.EMPTY for k in ks):
                 break
         rows.append(r)
         r += 1
@@ -314,7 +340,24 @@ def _by_columns(g: Grid, hits: list[Hit]) -> list[Placed]:
     # column of labels has nothing to its right that could be values, and everything to its left
     use_left = any(r[1] == 0 for r in right) and all(lft[1] > 0 for lft in left) and \
         sum(r[1] == 0 for r in right) > sum(lft[1] == 0 for lft in left)
+    # else the side where more columns of labels have figures beside them (value | label grids)
+    ev_right, ev_left = (sum(p[1] >= _SCORE_NUMBERS for p in side) for side in (right, left))
+    if not use_left and ev_left > ev_right and all(lft[1] > 0 for lft in left):
+        use_left = True
+    unclear_sides = not use_left and ev_left == ev_right > 0 and all(lft[1] > 0 for lft in left) \
+        and any(r[0][:1] != lft[0][:1] for r, lft in zip(right, left))
     placed: list[Placed] = []
+    if unclear_sides:  # figures could belong to the labels on either side of them: cannot tell
+        for col, r_pick, l_pick in zip(columns, right, left):
+            for h in col.hits:
+                cells = [c for c in (r_pick[0][:1] + l_pick[0][:1]) if g.kind(h.row, c).kind is not Kind.EMPTY]
+                if not cells:
+                    placed.append(_placed(g, h, h.row, (r_pick[0] or [h.end_col + 1])[0], HOW_GRID))
+                    continue
+                placed.append(Placed(h.code or "", None, None, h, HOW_GRID, problem=finding(
+                    "layout-unclear", "columns", field=h.code, label=_label_of(g, h),
+                    cells="、".join(ref(h.row, c) for c in sorted(set(r_pick[0][:1] + l_pick[0][:1]))))))
+        return placed
     for col, (cands, score) in zip(columns, left if use_left else right):
         if score == 0:
             # nowhere for values: the cell right after each label, where the notice has it

@@ -282,7 +282,7 @@ def _selfcheck_by_text(sheet: Sheet, ed: Edition) -> Located:
             if key in totals:
                 total_at = total_at or (r, c)
                 continue
-            if key.startswith(unit_keys) and not (key in title or title in key):
+            if key.startswith(unit_keys) and (key in unit_keys or not (key in title or title in key)):
                 unit_at = unit_at or (r, c, value)
                 continue
             if drills_key and key.startswith(drills_key):
