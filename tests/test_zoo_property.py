@@ -77,3 +77,46 @@ def test_a_value_is_read_exactly_or_its_field_is_named(case):
     class _Expect:
         values = want
     assert unexplained(r, _Expect) == [], (writer, [(i.code, i.field, i.cell) for i in r.issues])
+
+
+# --- the self-check ------------------------------------------------------------------------------
+from .zoo.build import FULLWIDTH  # noqa: E402
+from .zoo.selfcheck import form  # noqa: E402
+
+_SC_COLUMNS = [("项目", "自查内容", "得分"), ("自查内容", "得分"), ("项目", "自查内容", "满分", "得分"),
+               ("项目", "自查内容", "分值", "自评得分"), ("序号", "项目", "自查内容", "自查得分", "满分"),
+               ("序号", "自查内容", "分值", "自评得分", "备注"), ("项目", "自查内容", "得分", "备注")]
+_SC_SCORE = {"number": lambda no, s: s, "fen": lambda no, s: f"{s}分",
+             "fullwidth": lambda no, s: str(s).translate(FULLWIDTH), "text": lambda no, s: str(s)}
+
+
+@st.composite
+def selfchecks(draw):
+    scores = {i.no: (None if draw(st.integers(0, 10)) == 0 else draw(st.integers(0, i.max))) for i in N.ITEMS}
+    how = draw(st.sampled_from(sorted(_SC_SCORE)))
+    t = form(columns=draw(st.sampled_from(_SC_COLUMNS)),
+             score=lambda no, s: None if s is None else _SC_SCORE[how](no, s),
+             title=draw(st.booleans()), attachment=draw(st.booleans()), split_text=draw(st.booleans()),
+             total=draw(st.booleans()), sections_merged=draw(st.booleans()), remark="见附件",
+             unit_row=draw(st.sampled_from(["label-inline", "split"])), scores=scores)
+    for _ in range(draw(st.integers(0, 2))):
+        t.insert_row(draw(st.integers(2, t.height)))
+    for _ in range(draw(st.integers(0, 1))):
+        t.insert_col(draw(st.integers(0, t.width)))
+    return Workbook([t]), scores, draw(st.sampled_from(sorted(WRITERS)))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(selfchecks())
+def test_a_score_is_read_exactly_or_its_item_is_named(case):
+    from cbc_cli import score_file
+
+    book, scores, writer = case
+    write, ext = WRITERS[writer]
+    with tempfile.TemporaryDirectory() as d:
+        r = score_file(write(book, Path(d) / f"s.{ext}"))
+    got = {i.item: i.score for i in r.items}
+    for no, want in scores.items():
+        named = [i for i in r.issues if i.item == no]
+        assert got.get(no) == want or (got.get(no) is None and named), (no, want, got.get(no), writer,
+                                                                        [(i.code, i.item, i.cell) for i in r.issues])
