@@ -104,7 +104,8 @@ def locate_stats(book: Book, ed: Edition) -> Located:
             forms.append(((_filled(found), labels, 2 if sheet.visible else 0), found))
     if not forms:
         raise FormNotFound(ed.stats.title)
-    best = max(forms, key=lambda f: f[0])[1]
+    # the fullest sheet; between equals the last one (a new period's copy is usually added after)
+    best = max(enumerate(forms), key=lambda f: (f[1][0], f[0]))[1][1]
     others = [f for _, f in forms if f is not best and _filled(f)]
     if others:
         _sheets_disagree(best, others, ed)
