@@ -46,19 +46,23 @@ def returns(draw):
         date=draw(st.sampled_from(["text", "real", "dash", "split", "chinese", "spaced"])),
         attachment=draw(st.booleans()), title=draw(st.booleans()), note=draw(st.booleans()), level=level)
     shape = draw(st.sampled_from(["grid", "list", "across", "inline"]))
+    rows_in = True
     if shape == "grid":
         t = grid(values, style, merge_spans=draw(st.booleans()), swap_pairs=draw(st.booleans()),
                  value_first=draw(st.booleans()))
     elif shape == "list":
+        label_rows = draw(st.sampled_from([1, 2]))
         t = listing(values, style, heading=draw(st.sampled_from([None, "数量", "本期数", "数值"])),
                     seq=draw(st.booleans()), unit_col=draw(st.sampled_from([None, "before", "after"])),
                     remarks=draw(st.booleans()), last_year=draw(st.booleans()),
-                    label_rows=draw(st.sampled_from([1, 2])), total_row=draw(st.booleans()))
+                    label_rows=label_rows, total_row=draw(st.booleans()))
+        if label_rows == 2:  # a blank row between the two halves of a label is no label any more
+            rows_in = False
     elif shape == "across":
         t = across(values, style, quarters=draw(st.booleans()))
     else:
         t = inline(values, style, per_row=draw(st.sampled_from([1, 2])))
-    for _ in range(draw(st.integers(0, 3))):
+    for _ in range(draw(st.integers(0, 3)) if rows_in else 0):
         t.insert_row(draw(st.integers(0, t.height)))
     for _ in range(draw(st.integers(0, 2))):
         t.insert_col(draw(st.integers(0, t.width)))

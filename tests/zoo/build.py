@@ -14,7 +14,6 @@ from . import notice as N
 from .table import Formula, Table
 
 FULLWIDTH = str.maketrans("0123456789.", "０１２３４５６７８９．")
-CN_DIGITS = "〇一二三四五六七八九"
 
 
 @dataclass
@@ -85,9 +84,16 @@ def expected(values: dict, style: Style) -> dict:
     return out
 
 
-_NUMBERS = {"一、": lambda i: "一二三四五六七八九十"[i - 1] + "、" if i <= 10 else "十" + "一二三四五六七八九十"[i - 11] + "、"
-            if i < 20 else "二十" + "一二三四五六七八九"[i - 21] + "、",
-            "1.": lambda i: f"{i}.", "(1)": lambda i: f"({i})", "": lambda i: ""}
+def cn_number(n: int) -> str:
+    """1 -> 一, 10 -> 十, 12 -> 十二, 20 -> 二十, 24 -> 二十四."""
+    digits = "〇一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
+
+
+_NUMBERS = {"一、": lambda i: cn_number(i) + "、", "1.": lambda i: f"{i}.", "(1)": lambda i: f"({i})", "": lambda i: ""}
 
 
 def label(code: str, style: Style, n: int = 0) -> str:
@@ -98,12 +104,7 @@ def label(code: str, style: Style, n: int = 0) -> str:
 
 
 def cn_date(d: date) -> str:
-    def num(n: int) -> str:
-        if n < 10:
-            return "一二三四五六七八九"[n - 1]
-        tens, ones = divmod(n, 10)
-        return ("" if tens == 1 else CN_DIGITS[tens]) + "十" + (CN_DIGITS[ones] if ones else "")
-    return "".join(CN_DIGITS[int(ch)] for ch in str(d.year)) + f"年{num(d.month)}月{num(d.day)}日"
+    return "".join("〇一二三四五六七八九"[int(ch)] for ch in str(d.year)) + f"年{cn_number(d.month)}月{cn_number(d.day)}日"
 
 
 def date_cells(d: date, kind: str) -> list[Any]:

@@ -246,7 +246,7 @@ def _header_rows(g: Grid, hits: list[Hit]) -> dict[int, tuple[int | None, int | 
 
 def _data_rows(g: Grid, start: int, cols: list[int]) -> list[int]:
     """Rows from start holding figures under the header's columns, until a row that does not.
-    Up to two blank rows (put in between the labels and the figures, or between rows of figures)
+    Up to three blank rows (put in between the labels and the figures, or between rows of figures)
     are stepped over when figures follow them."""
 
     def kinds(r: int) -> list[Kind]:
@@ -257,7 +257,7 @@ def _data_rows(g: Grid, start: int, cols: list[int]) -> list[int]:
         return any(k in VALUE_LIKE for k in ks) and not any(k in NEVER_VALUE for k in ks)
 
     def blank_then_figures(r: int) -> int | None:
-        for rr in range(r, min(len(g.kinds), r + 3)):
+        for rr in range(r, min(len(g.kinds), r + 4)):
             if figures_at(rr):
                 return rr
             if not all(k is Kind.EMPTY for k in kinds(rr)):
