@@ -86,7 +86,7 @@ def judge_stats(located: Located, ed: Edition, *, roster: Roster, level: Level |
         if book is not None and ((raw is None or raw == "") and lv in f.levels
                                  and book.is_blank_formula(rc.sheet, rc.cell)
                                  # a formula saved with a 0 until the file is opened (xlsxwriter)
-                                 or type(raw) in (int, float) and raw == 0
+                                 or type(raw) in (int, float) and raw == 0 and lv in f.levels
                                  and book.is_stale_formula(rc.sheet, rc.cell)):  # only where it would matter
             broken.add(f.code)
             values[f.code] = None

@@ -407,7 +407,9 @@ def _score(g: Grid, hits: list[Hit], c: int, top: int) -> int:
 def _kind_beside(g: Grid, h: Hit, c: int) -> Kind:
     """What is in column c on the label's row (or rows, for a label over two rows). A cell merged
     from a column to its left belongs to that column: it says nothing about this one."""
-    kinds = [g.kind(r, c).kind for r in range(h.row, h.end_row + 1) if g.top_left(r, c)[1] == c]
+    owner = g.owner
+    kinds = [g.kind(r, c).kind for r in range(h.row, h.end_row + 1)
+             if not owner or owner.get((r, c), (r, c))[1] == c]
     for k in kinds:
         if k is not Kind.EMPTY:
             return k
