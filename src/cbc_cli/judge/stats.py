@@ -83,8 +83,11 @@ def judge_stats(located: Located, ed: Edition, *, roster: Roster, level: Level |
             continue
         result.cells[f.code] = rc.where
         raw = rc.raw
-        if (raw is None or raw == "") and lv in f.levels and book is not None \
-                and book.is_blank_formula(rc.sheet, rc.cell):  # only where a blank would matter
+        if book is not None and ((raw is None or raw == "") and lv in f.levels
+                                 and book.is_blank_formula(rc.sheet, rc.cell)
+                                 # a formula saved with a 0 until the file is opened (xlsxwriter)
+                                 or type(raw) in (int, float) and raw == 0 and lv in f.levels
+                                 and book.is_stale_formula(rc.sheet, rc.cell)):  # only where it would matter
             broken.add(f.code)
             values[f.code] = None
             issues.append(finding("formula-no-value", field=f.code, cell=rc.where, label=f.label))
@@ -107,12 +110,16 @@ def judge_stats(located: Located, ed: Edition, *, roster: Roster, level: Level |
             if v:
                 issues.append(finding("not-for-level", field=f.code, cell=result.cells[f.code], value=fmt_number(v),
                                       label=f.label, levels=_levels(f.levels), level=LEVEL_NAMES[lv]))
-            values[f.code] = None
+                values[f.code] = None
+            elif v is None or f.code in broken:
+                values[f.code] = None
+            # a 0 typed where this level does not fill: read as typed (0 adds nothing), no warning
         elif v is None and f.code not in broken:
             cell = result.cells.get(f.code)
             issues.append(finding("required-missing", field=f.code, cell=cell, label=f.label))
     result.values = values
-    issues.extend(apply_rules(ed, values, lv, result.cells))
+    own = {f.code: (values[f.code] if lv in f.levels else None) for f in stats.fields}
+    issues.extend(apply_rules(ed, own, lv, result.cells))  # a 0 typed where it is not filled is no figure
     return result
 
 

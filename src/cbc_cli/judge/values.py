@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..model.numbers import _fmt, _tidy, fmt_number  # noqa: F401 (fmt_number: re-exported for the judges)
-from ..read.words import DATE_DIGITS, DATE_PATTERN
+from ..read.words import DATE_DIGITS, DATE_PATTERN, digits_in_dates
 
 if TYPE_CHECKING:
     from ..model.edition import Edition
@@ -208,6 +208,7 @@ def parse_date(raw: Any) -> Parsed:
     text = unicodedata.normalize("NFKC", str(raw)).strip()
     if not text or _EMPTY_DATE.match(text):
         return Parsed(None)
+    text = digits_in_dates(text)
     m = _DATE.search(text) or _DATE_DIGITS.match(text)
     if not m:
         return _bad("date-invalid", text=text)

@@ -50,6 +50,8 @@ class Book:
     sheets: list[Sheet]
     source: Guarded | None = None
     _blank_formulas: dict[str, set[str]] | None = None
+    _calc_on_load: bool | None = None
+    _formulas: dict[str, set[str]] | None = None
 
     def sheet(self, name: str) -> Sheet | None:
         for s in self.sheets:
@@ -66,6 +68,19 @@ class Book:
         if self._blank_formulas is None:
             self._blank_formulas = _blank_formulas(self.source)
         return cell in self._blank_formulas.get(sheet, ())
+
+    def is_stale_formula(self, sheet: str, cell: str) -> bool:
+        """Whether a cell is a formula whose saved value cannot be trusted: the workbook asks to be
+        calculated when opened (xlsxwriter and some scripts save every formula with a 0 until then)."""
+        if self.format != "xlsx" or self.source is None:
+            return False
+        if self._calc_on_load is None:
+            self._calc_on_load = _calc_on_load(self.source)
+        if not self._calc_on_load:
+            return False
+        if self._formulas is None:
+            self._formulas = _blank_formulas(self.source, every=True)
+        return cell in self._formulas.get(sheet, ())
 
 
 def read_book(g: Guarded, wanted: set[str] | None = None) -> Book:
@@ -149,7 +164,20 @@ def _unescape(raw: bytes) -> str:
     return unescape(raw.decode("utf-8", "replace"))
 
 
-def _blank_formulas(g: Guarded) -> dict[str, set[str]]:
+_CALC_ON_LOAD = re.compile(rb'<calcPr\b[^>]*\bfullCalcOnLoad="(1|true)"')
+
+
+def _calc_on_load(g: Guarded) -> bool:
+    try:
+        members = {m.name: m for m in zipdir.directory(g.data, len(g.members) + 1)}
+        workbook = zipdir.read(g.data, members["xl/workbook.xml"]) if "xl/workbook.xml" in members else b""
+    except zipdir.ZipError:
+        return False
+    return bool(_CALC_ON_LOAD.search(workbook))
+
+
+def _blank_formulas(g: Guarded, every: bool = False) -> dict[str, set[str]]:
+    """Per sheet, the formula cells saved without a value (every=True: all formula cells)."""
     found: dict[str, set[str]] = {}
     try:  # the guard has checked these parts already; read them the same way it did
         members = {m.name: m for m in zipdir.directory(g.data, len(g.members) + 1)}
@@ -181,6 +209,6 @@ def _blank_formulas(g: Guarded) -> dict[str, set[str]]:
             continue
         blanks = found.setdefault(_unescape(raw_name), set())
         for cell_ref, inner in _CELL.findall(xml):
-            if inner and b"<f" in inner and not _HAS_VALUE.search(inner):
+            if inner and b"<f" in inner and (every or not _HAS_VALUE.search(inner)):
                 blanks.add(cell_ref.decode())
     return found

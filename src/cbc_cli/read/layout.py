@@ -119,12 +119,19 @@ def read_layout(sheet: Sheet, words: Words, parents: dict[str, str | None]) -> L
     label_cells = {(h.row, h.col) for h in hits}
 
     inline = [h for h in hits if h.inline is not None]
+    if len(inline) >= 3:  # a sheet of '标签：值' cells: '标签：' with nothing after it is a blank
+        for h in hits:
+            text = g.sheet.value(h.row, h.col)
+            if h.inline is None and isinstance(text, str) and text.rstrip().endswith((":", "：")) \
+                    and g.kind(h.row, h.end_col + 1).kind in (Kind.LABEL, Kind.EMPTY):
+                h.inline = ""
+                inline.append(h)
     header = _header_rows(g, [h for h in hits if h.inline is None])
     columns = [h for h in hits if h.inline is None and id(h) not in header]
 
     found: list[Placed] = []
     for h in inline:
-        found.append(Placed(h.code or "", h.row, h.col, h, HOW_INLINE, h.inline))
+        found.append(Placed(h.code or "", h.row, h.col, h, HOW_INLINE, h.inline or None))
     for h in [h for h in hits if id(h) in header]:
         r, c, problem = header[id(h)]
         found.append(_placed(g, h, r, c, HOW_HEADER, problem))
@@ -162,7 +169,9 @@ def _joined_label(g: Grid, r: int, c: int) -> tuple[tuple[int, int], tuple[str, 
     er, ec = g.end(r, c)
     for r2, c2 in ((r, ec + 1), (er + 1, c)):
         second = g.sheet.value(r2, c2)
-        if isinstance(second, str) and g.kind(r2, c2).kind is Kind.TEXT:
+        # the second part may read as a label of its own (其中化工行业 | 查出安全隐患数)
+        if isinstance(second, str) and g.kind(r2, c2).kind in (Kind.TEXT, Kind.LABEL) \
+                and g.kind(r2, c2).inline is None:
             codes = g.words.label_codes(first + second)
             if codes:
                 return (r2, c2), codes
@@ -175,12 +184,23 @@ def _resolve_twins(hits: list[Hit], parents: dict[str, str | None]) -> None:
     above)."""
     order = sorted(range(len(hits)), key=lambda i: (hits[i].row, hits[i].col))
     seen_count: dict[tuple[str, ...], int] = {}
+    for h in hits:
+        if len(h.codes) == 1:
+            h.code = h.codes[0]
     for pos, i in enumerate(order):
         h = hits[i]
         if len(h.codes) == 1:
             h.code = h.codes[0]
             continue
         wanted = {parents.get(code): code for code in h.codes if parents.get(code)}
+        # its parent on the same row (on either side: pairs may be swapped), else the nearest before
+        # (the nearest to its left, as the notice has it; else the nearest to its right)
+        beside = sorted((o.col > h.col, abs(o.col - h.col), o.code) for o in hits
+                        if o.row == h.row and o is not h and o.code in wanted)
+        if beside:
+            h.code = wanted[beside[0][2]]
+            seen_count[h.codes] = seen_count.get(h.codes, 0) + 1
+            continue
         for j in reversed(order[:pos]):
             prev = hits[j]
             if prev.code in wanted:
@@ -206,6 +226,9 @@ def _header_rows(g: Grid, hits: list[Hit]) -> dict[int, tuple[int | None, int | 
         side_by_side = [h for i, h in enumerate(group)
                         if (i + 1 < len(group) and group[i + 1].col == h.end_col + 1)
                         or (i > 0 and group[i - 1].end_col + 1 == h.col)]
+        if len(group) >= 3 and all(g.kind(row, c).kind is Kind.EMPTY for a, b in zip(group, group[1:])
+                                   for c in range(a.end_col + 1, b.col)):
+            side_by_side = group  # three or more labels across a row, only blank columns between
         if len(side_by_side) < 2:
             continue
         bottom = max(h.end_row for h in side_by_side)
@@ -217,20 +240,42 @@ def _header_rows(g: Grid, hits: list[Hit]) -> dict[int, tuple[int | None, int | 
                 out[id(h)] = (None, None, finding("layout-unclear", "rows", field=h.code,
                                                   label=_label_of(g, h), cells=cells))
             else:
-                out[id(h)] = (chosen if chosen is not None else bottom + 1, h.col, None)
+                out[id(h)] = (chosen if chosen is not None else (data_rows[0] if data_rows else bottom + 1), h.col, None)
     return out
 
 
 def _data_rows(g: Grid, start: int, cols: list[int]) -> list[int]:
-    """Rows from start holding figures under the header's columns, until a row that does not."""
-    rows = []
+    """Rows from start holding figures under the header's columns, until a row that does not.
+    Up to three blank rows (put in between the labels and the figures, or between rows of figures)
+    are stepped over when figures follow them."""
+
+    def kinds(r: int) -> list[Kind]:
+        return [g.kind(r, c).kind for c in cols]
+
+    def figures_at(r: int) -> bool:
+        ks = kinds(r)
+        return any(k in VALUE_LIKE for k in ks) and not any(k in NEVER_VALUE for k in ks)
+
+    def blank_then_figures(r: int) -> int | None:
+        for rr in range(r, min(len(g.kinds), r + 4)):
+            if figures_at(rr):
+                return rr
+            if not all(k is Kind.EMPTY for k in kinds(rr)):
+                return None
+        return None
+
+    rows: list[int] = []
     r = start
     while r < len(g.kinds):
-        kinds = [g.kind(r, c).kind for c in cols]
-        if any(k in NEVER_VALUE for k in kinds):
+        ks = kinds(r)
+        if any(k in NEVER_VALUE for k in ks):
             break
-        if not any(k in VALUE_LIKE for k in kinds):
-            if rows or all(k is Kind.EMPTY for k in kinds):
+        if not any(k in VALUE_LIKE for k in ks):
+            nxt = blank_then_figures(r) if all(k is Kind.EMPTY for k in ks) else None
+            if nxt is not None:
+                r = nxt
+                continue
+            if rows or all(k is Kind.EMPTY for k in ks):
                 break
         rows.append(r)
         r += 1
@@ -295,7 +340,24 @@ def _by_columns(g: Grid, hits: list[Hit]) -> list[Placed]:
     # column of labels has nothing to its right that could be values, and everything to its left
     use_left = any(r[1] == 0 for r in right) and all(lft[1] > 0 for lft in left) and \
         sum(r[1] == 0 for r in right) > sum(lft[1] == 0 for lft in left)
+    # else the side where more columns of labels have figures beside them (value | label grids)
+    ev_right, ev_left = (sum(p[1] >= _SCORE_NUMBERS for p in side) for side in (right, left))
+    if not use_left and ev_left > ev_right and all(lft[1] > 0 for lft in left):
+        use_left = True
+    unclear_sides = not use_left and ev_left == ev_right > 0 and all(lft[1] > 0 for lft in left) \
+        and any(r[0][:1] != lft[0][:1] for r, lft in zip(right, left))
     placed: list[Placed] = []
+    if unclear_sides:  # figures could belong to the labels on either side of them: cannot tell
+        for col, r_pick, l_pick in zip(columns, right, left):
+            for h in col.hits:
+                cells = [c for c in (r_pick[0][:1] + l_pick[0][:1]) if g.kind(h.row, c).kind is not Kind.EMPTY]
+                if not cells:
+                    placed.append(_placed(g, h, h.row, (r_pick[0] or [h.end_col + 1])[0], HOW_GRID))
+                    continue
+                placed.append(Placed(h.code or "", None, None, h, HOW_GRID, problem=finding(
+                    "layout-unclear", "columns", field=h.code, label=_label_of(g, h),
+                    cells="、".join(ref(h.row, c) for c in sorted(set(r_pick[0][:1] + l_pick[0][:1]))))))
+        return placed
     for col, (cands, score) in zip(columns, left if use_left else right):
         if score == 0:
             # nowhere for values: the cell right after each label, where the notice has it
@@ -343,8 +405,11 @@ def _score(g: Grid, hits: list[Hit], c: int, top: int) -> int:
 
 
 def _kind_beside(g: Grid, h: Hit, c: int) -> Kind:
-    """What is in column c on the label's row (or rows, for a label over two rows)."""
-    kinds = [g.kind(r, c).kind for r in range(h.row, h.end_row + 1)]
+    """What is in column c on the label's row (or rows, for a label over two rows). A cell merged
+    from a column to its left belongs to that column: it says nothing about this one."""
+    owner = g.owner
+    kinds = [g.kind(r, c).kind for r in range(h.row, h.end_row + 1)
+             if not owner or owner.get((r, c), (r, c))[1] == c]
     for k in kinds:
         if k is not Kind.EMPTY:
             return k
@@ -459,6 +524,11 @@ def _header_entries(g: Grid, layout: Layout, labels: set[tuple[int, int]]) -> No
         bare = _bare(g, top, lambda v: isinstance(v, str) and g.words.looks_like_unit(v), stops)
         if bare is not None:
             layout.unit = bare
+    if layout.unit is None or layout.unit[2] in (None, ""):  # the title names it: 环翠区总工会“查保促”…统计表
+        named = [(r, c, u) for r in range(0, top) for c, v in enumerate(g.sheet.rows[r])
+                 if isinstance(v, str) and (u := g.words.unit_in_title(v))]
+        if len(named) == 1:
+            layout.unit = named[0]
     if layout.date is None or layout.date[2] in (None, ""):
         bare = _bare_date(g, top, stops)
         if bare is not None:

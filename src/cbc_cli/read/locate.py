@@ -94,18 +94,50 @@ def locate_stats(book: Book, ed: Edition) -> Located:
         sheet = book.sheet(ident.get("sheet", ed.stats.sheet))
         if sheet is not None and _identity_fits(sheet, ed):
             return _from_identity(sheet, ident, ed)
-    best: tuple[int, Located] | None = None
+    forms: list[tuple[tuple[int, int, int], Located]] = []
     for sheet in book.sheets:
         if sheet.name == IDENTITY_SHEET:
             continue
         found = _by_labels(sheet, ed)
-        score = len(found.fields) + len(found.problems) + (2 if sheet.visible else 0)
-        if best is None or score > best[0]:
-            best = (score, found)
-    if best is None or len(best[1].fields) + len(best[1].problems) < 3:
+        labels = len(found.fields) + len(found.problems)
+        if labels >= 3:  # a blank template beside the filled form loses to it
+            forms.append(((_filled(found), labels, 2 if sheet.visible else 0), found))
+    if not forms:
         raise FormNotFound(ed.stats.title)
-    best[1].identity = ident
-    return best[1]
+    # the fullest sheet; between equals the last one (a new period's copy is usually added after)
+    best = max(enumerate(forms), key=lambda f: (f[1][0], f[0]))[1][1]
+    others = [f for _, f in forms if f is not best and _filled(f)]
+    if others:
+        _sheets_disagree(best, others, ed)
+    best.identity = ident
+    return best
+
+
+def _filled(loc: Located) -> int:
+    return sum(1 for rc in loc.fields.values() if rc.raw is not None and not (isinstance(rc.raw, str) and not rc.raw.strip()))
+
+
+def _sheets_disagree(best: Located, others: list[Located], ed: Edition) -> None:
+    """Two filled copies of the form in one workbook (last year's beside this one, a draft beside
+    the final): where they differ, cbc cannot tell which sheet is meant — a finding per field,
+    naming the cells, never a pick."""
+    from .layout import _same
+
+    for code, rc in list(best.fields.items()):
+        cells = [rc] + [o.fields[code] for o in others if code in o.fields]
+        if len({_same(c.raw) for c in cells}) > 1:
+            del best.fields[code]
+            best.problems[code] = finding(
+                "sheet-unclear", field=code, cell=rc.where, label=ed.stats.by_code[code].label,
+                cells="、".join(f"{c.where}：{_shown(c.raw)}" for c in cells))
+
+
+def _shown(raw: Any) -> str:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return "空"
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    return " ".join(str(raw).split())
 
 
 def _from_identity(sheet: Sheet, ident: dict[str, str], ed: Edition) -> Located:
@@ -251,7 +283,7 @@ def _selfcheck_by_text(sheet: Sheet, ed: Edition) -> Located:
             if key in totals:
                 total_at = total_at or (r, c)
                 continue
-            if key.startswith(unit_keys) and not (key in title or title in key):
+            if key.startswith(unit_keys) and (key in unit_keys or not (key in title or title in key)):
                 unit_at = unit_at or (r, c, value)
                 continue
             if drills_key and key.startswith(drills_key):

@@ -55,9 +55,34 @@ DATE_DIGITS = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _YEAR_MONTH_DAY = DATE_PATTERN
 
 
+_CN_DIGIT = {ch: i for i, ch in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0, "Ｏ": 0}
+_CN_DATE = re.compile(r"([〇零○OＯ一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月"
+                      r"\s*([一二三四五六七八九十]{1,3})\s*日")
+
+
+def _cn_number(text: str) -> int:
+    """一 .. 三十一: 十 = 10, 十二 = 12, 二十 = 20, 二十八 = 28."""
+    if "十" not in text:
+        return _CN_DIGIT[text] if len(text) == 1 else -1
+    tens, _, ones = text.partition("十")
+    return (_CN_DIGIT[tens] if tens else 1) * 10 + (_CN_DIGIT[ones] if ones else 0)
+
+
+def digits_in_dates(text: str) -> str:
+    """A date written in Chinese numerals in digits: '二〇二〇年五月二十八日' -> '2020年5月28日'."""
+    if "年" not in text:
+        return text
+
+    def sub(m: re.Match[str]) -> str:
+        year = "".join(str(_CN_DIGIT[ch]) for ch in m.group(1))
+        return f"{year}年{_cn_number(m.group(2))}月{_cn_number(m.group(3))}日"
+
+    return _CN_DATE.sub(sub, text)
+
+
 def looks_like_date(text: str) -> bool:
     """Whether text holds a full date (year, month and day), as a bare 填报日期 would."""
-    t = unicodedata.normalize("NFKC", text)
+    t = digits_in_dates(unicodedata.normalize("NFKC", text))
     return bool(DATE_PATTERN.search(t) or DATE_DIGITS.match(t.strip()))
 
 
@@ -116,6 +141,7 @@ class Words:
             unicodedata.normalize("NFKC", b).strip().lower() for b in r.not_applicable)
         self.totals = _keys(r.total_words)
         self.unit_endings = tuple(norm_label(e) for e in r.unit_endings)
+        self.title_tail = norm_label(ed.stats.title)[-3:]   # how the form's title ends (…统计表)
         self._cache: dict[Any, Cell] = {}
 
     def label_codes(self, text: str) -> tuple[str, ...] | None:
@@ -177,7 +203,7 @@ class Words:
             return Cell(Kind.TOTAL)
         if _NUMBERISH.match(key.replace("，", ",")):
             return Cell(Kind.NUMBER)
-        if _YEAR_MONTH_DAY.search(plain):
+        if _YEAR_MONTH_DAY.search(plain) or _CN_DATE.search(plain):
             return Cell(Kind.DATE)
         m = _INLINE.match(plain)
         if m:
@@ -190,6 +216,22 @@ class Words:
         """A reporting body's name written without its label: ends like one (…工会)."""
         key = norm_label(text)
         return len(key) > max((len(e) for e in self.unit_endings), default=0) and key.endswith(self.unit_endings)
+
+
+    def unit_in_title(self, text: str) -> str | None:
+        """A title that names its unit: '环翠区总工会“查保促”活动统计表' -> '环翠区总工会'."""
+        key = norm_label(text)
+        if not self.title_tail or not key.endswith(self.title_tail):
+            return None
+        best = None
+        for e in self.unit_endings:
+            i = key.find(e)
+            while i >= 0:
+                head = key[: i + len(e)]
+                if self.looks_like_unit(head) and (best is None or len(head) > len(best)):
+                    best = head
+                i = key.find(e, i + 1)
+        return best
 
 
 def _after_key(plain: str, key: str) -> str:
