@@ -300,3 +300,32 @@ def test_explain_prints_the_cell_map(tmp_path):
     assert "读取位置" in out.stdout and "栏目旁的数值列" in out.stdout
     line = next(x for x in out.stdout.splitlines() if "参与职工人数" in x and "其中" not in x)
     assert "3,200" in line and "B5" in line and "A5" in line
+
+
+def test_an_uncalculated_formula_is_never_read_as_its_saved_zero(tmp_path, ed):
+    """xlsxwriter saves every formula with a 0 and asks Excel to calculate on opening. In a field
+    the level fills, that is formula-no-value (an error naming the cell); in a field it does not
+    fill, the value is not read (None), never 0. (Found by the zoo's property test.)"""
+    import xlsxwriter
+
+    path = tmp_path / "公式.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("统计表")
+    ws.write_row(0, 0, ["填报单位：", "环翠区总工会", "填报日期：", "2020年5月28日"])
+    cells = {}
+    for row, f in enumerate(ed.stats.fields, 1):   # a two-column list, every field
+        ws.write(row, 0, f.label)
+        cells[f.code] = f"统计表!B{row + 1}"
+        if f.code == "workers_total":
+            ws.write_formula(row, 1, "=1000+200")
+        elif f.code == "city_paid":                  # a city-only field, in a county's return
+            ws.write_formula(row, 1, "=1+0")
+        elif "county" in f.levels:
+            ws.write_number(row, 1, 0)
+    wb.close()
+    r = validate_file(path)
+    assert r.values["workers_total"] is None
+    assert any(i.code == "formula-no-value" and i.field == "workers_total" and i.cell == cells["workers_total"]
+               for i in r.issues)
+    assert r.values["city_paid"] is None
+    assert not any(i.field == "city_paid" and i.code == "formula-no-value" for i in r.issues)

@@ -83,11 +83,13 @@ def judge_stats(located: Located, ed: Edition, *, roster: Roster, level: Level |
             continue
         result.cells[f.code] = rc.where
         raw = rc.raw
+        stale = (book is not None and type(raw) in (int, float) and raw == 0
+                 and book.is_stale_formula(rc.sheet, rc.cell))  # a formula saved with a 0 until opened (xlsxwriter)
+        if stale and lv not in f.levels:  # its value is unknown, and the level does not fill it: not read
+            values[f.code] = None
+            continue
         if book is not None and ((raw is None or raw == "") and lv in f.levels
-                                 and book.is_blank_formula(rc.sheet, rc.cell)
-                                 # a formula saved with a 0 until the file is opened (xlsxwriter)
-                                 or type(raw) in (int, float) and raw == 0 and lv in f.levels
-                                 and book.is_stale_formula(rc.sheet, rc.cell)):  # only where it would matter
+                                 and book.is_blank_formula(rc.sheet, rc.cell) or stale):
             broken.add(f.code)
             values[f.code] = None
             issues.append(finding("formula-no-value", field=f.code, cell=rc.where, label=f.label))
