@@ -104,8 +104,8 @@ def test_aggregate_25_files_on_a_terminal(many, tmp_path):
 def test_ctrl_c_stops_cleanly_with_130_and_writes_nothing(tmp_path):
     d = tmp_path / "报送"
     d.mkdir()
-    for i in range(60):
-        shutil.copy(ONE, d / f"h{i:02}.xlsx")
+    for i in range(1000):  # enough that the run is still reading when Ctrl-C arrives, even on a loaded machine
+        shutil.copy(ONE, d / f"h{i:04}.xlsx")
     out_file = tmp_path / "汇总.xlsx"
     code, out = on_pty(["aggregate", str(d), "--no-cache", "-j", "1", "-o", str(out_file)], 80, tmp_path,
                        interrupt_on="读取报表".encode())
