@@ -18,9 +18,11 @@ from cbc_cli.model.edition import get_edition
 # A reader failure that cbc would turn into "cannot be read" is a bug in a test: show it.
 os.environ.setdefault("CBC_DEBUG", "1")
 # The result cache of this test session lives in a folder of its own, never the user's.
+import atexit  # noqa: E402
 import tempfile  # noqa: E402
 
 os.environ["CBC_CACHE_DIR"] = tempfile.mkdtemp(prefix="cbc-test-cache-")
+atexit.register(shutil.rmtree, os.environ["CBC_CACHE_DIR"], True)  # and is gone after it
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
