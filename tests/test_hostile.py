@@ -195,6 +195,7 @@ def _counted(path: Path):
     return path.name
 
 
+@pytest.mark.slow
 def test_the_time_limit_is_per_file_not_per_chunk(tmp_path):
     """Files that each take a fair share of the limit, sent in chunks that together take several
     times it: none times out, and none is read twice; a file that overruns is the only one marked,
