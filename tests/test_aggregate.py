@@ -327,8 +327,9 @@ def test_default_name_carries_the_period(folder, tmp_path):
 
 
 def test_period_cannot_be_told(tmp_path):
-    (tmp_path / "x.xlsx").write_bytes(b"nope")
-    result = run("aggregate", tmp_path, "-o", tmp_path / "s.xlsx")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "x.xlsx").write_bytes(b"nope")
+    result = run("aggregate", tmp_path / "in", "-o", tmp_path / "s.xlsx")
     assert result.exit_code == 2 and "--period" in result.output
 
 

@@ -246,3 +246,57 @@ def test_aggregate_follow_up_lists_warnings_and_returns_without_a_date(tmp_path)
     shown = re.sub(r"\s*│\s*", "", result.stdout)
     assert "无填报日期" in shown and "无法判断是否迟报" in shown
     assert "提醒 2 条" in shown  # the unlisted unit's two warnings, one line
+
+
+def test_send_back_copies_are_not_overwritten_without_force_and_are_listed(tmp_path):
+    """--annotate follows the output contract: a copy already there is not replaced without
+    --force (exit 2, nothing written), and each copy written is named on the screen."""
+    d = tmp_path / "报送"
+    d.mkdir()
+    bad = EXAMPLES / "临港区总工会.xlsx"
+    shutil.copy(bad, d / bad.name)
+    out = tmp_path / "退回"
+    first = run("validate", d, "--annotate", out, "--no-cache")
+    assert first.exit_code == 1 and "已写入" in first.output
+    (copy,) = out.iterdir()
+    copy.write_bytes(b"MY NOTES")
+    again = run("validate", d, "--annotate", out, "--no-cache")
+    assert again.exit_code == 2 and "--force" in again.output
+    assert copy.read_bytes() == b"MY NOTES"
+    forced = run("validate", d, "--annotate", out, "--no-cache", "--force")
+    assert forced.exit_code == 1 and copy.read_bytes() != b"MY NOTES"
+
+
+@pytest.mark.parametrize("args", [
+    ("aggregate", "{d}", "-o", "{d}/汇总.xlsx"),
+    ("aggregate", "{d}", "--html", "{d}/报告.html", "-o", "{t}/汇总.xlsx"),
+    ("aggregate", "{d}", "-r", "-o", "{d}/下级/汇总.xlsx"),
+    ("validate", "{d}", "--annotate", "{d}/退回"),
+    ("score", "{d}", "--annotate", "{d}/退回"),
+    ("status", "{d}", "--messages", "{d}/通知"),
+    ("status", "{d}", "--html", "{d}/看板.html"),
+    ("assess", "--h1", "{d}", "--h2", "{d}", "-o", "{d}/考核.xlsx"),
+    ("ledger", "{d}", "-o", "{d}/奖励.xlsx"),
+])
+def test_no_output_where_the_next_run_would_read_it(tmp_path, args):
+    """cbc's own summary, board or send-back copies inside a folder being read would come back as
+    returns next time (a copy would even replace its unit's return): refused before reading, exit 2."""
+    d = tmp_path / "报送"
+    d.mkdir()
+    shutil.copy(ONE, d / ONE.name)
+    cmd = [a.format(d=d, t=tmp_path) for a in args]
+    result = run(*cmd)
+    assert result.exit_code == 2 and "要读取的文件夹" in result.output, result.output
+    assert [p.name for p in d.iterdir()] == [ONE.name]
+
+
+def test_status_without_a_contact_stops_before_reading_or_recording(tmp_path):
+    d = tmp_path / "报送"
+    d.mkdir()
+    shutil.copy(ONE, d / ONE.name)
+    cfg = tmp_path / "cbc.toml"
+    cfg.write_text("", encoding="utf-8")
+    result = run("status", d, "--config", cfg, "--messages", tmp_path / "通知")
+    assert result.exit_code == 2 and "[contact]" in result.output
+    later = run("status", d, "--config", cfg, "--format", "json")
+    assert json.loads(later.stdout)["since_last"] is None   # the failed run was not recorded

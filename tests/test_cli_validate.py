@@ -109,7 +109,7 @@ def test_usage_errors(tmp_path, batch):
     assert run("validate", batch, "--format", "xml").exit_code == 2
     assert run("validate", batch, "--level", "省级").exit_code == 2
     same = run("validate", batch, "--annotate", batch)
-    assert same.exit_code == 2 and "不能是报表所在的文件夹" in same.output
+    assert same.exit_code == 2 and "要读取的文件夹" in same.output
 
 
 def test_annotate_writes_marked_copies_and_leaves_originals(batch, tmp_path, ed):

@@ -253,7 +253,7 @@ def test_exit_codes(tmp_path, ed, cache_home):
     assert runner.invoke(app, args[:-3] + ["--today", "29.5.2020"]).exit_code == 2
     assert runner.invoke(app, ["status", str(tmp_path / "没有"), "--no-history"]).exit_code == 2
     inside = runner.invoke(app, args + ["--messages", str(d)])
-    assert inside.exit_code == 2 and "报表所在的文件夹" in inside.output
+    assert inside.exit_code == 2 and "要读取的文件夹" in inside.output
 
 
 def test_terminal_output(week):

@@ -209,13 +209,24 @@ def _inputs(paths: list[Path]) -> None:
 
 
 def _annotate_dir(annotate: Path | None, paths: list[Path]) -> None:
-    if annotate is None:
-        return
-    target = annotate.resolve()
-    for p in paths:
-        folder = p.resolve() if p.is_dir() else p.resolve().parent
-        if folder == target:
-            raise _fail("--annotate 的文件夹不能是报表所在的文件夹（标注件会被当作报表再次读取），请另选一个。")
+    _outside_inputs([(annotate, "--annotate")], paths)
+
+
+def _outside_inputs(targets: list[tuple[Path | None, str]], paths: list[Path], recursive: bool = True) -> None:
+    """An output may not be written where it would be read: the next run would take cbc's own
+    summary, board or send-back copies for returns (a copy would even replace its unit's return).
+    A folder of outputs (--annotate, --messages) may not be inside a folder being read; an output
+    file may not be in one, or below one when subfolders are read too (-r)."""
+    folders = [p.resolve() for p in paths if p.is_dir()]
+    for target, name in targets:
+        if target is None:
+            continue
+        where = target.resolve()
+        is_folder = name in ("--annotate", "--messages")
+        for folder in folders:
+            if where == folder or where.parent == folder or (folder in where.parents and (is_folder or recursive)):
+                raise _fail(f"{name} {target} 在要读取的文件夹“{folder.name}”里，下次读取时会被当作报表读入。"
+                            "请写到这个文件夹之外。")
 
 
 def _jobs(jobs: int | None) -> int | None:
@@ -273,21 +284,23 @@ def validate_cmd(
     lv = _level(level)
     found = scan(paths, recursive)
     _nothing(found, fmt, verbose)
-    results = _guarded(debug, lambda: _validate_all(paths, recursive, roster, lv, edition, annotate, jobs=jobs,
-                                                    cache=not no_cache, previous=previous, fmt=fmt))
+    results, written = _guarded(debug, lambda: _validate_all(paths, recursive, roster, lv, edition, annotate, jobs=jobs,
+                                                             cache=not no_cache, previous=previous, fmt=fmt,
+                                                             force=force))
     if explain:
         from .model.edition import get_edition
 
         show_validation(results, fmt, errors_only=errors_only, explain=get_edition(edition),
-                        skipped=found.skipped, verbose=verbose)
+                        skipped=found.skipped, verbose=verbose, written=written)
     else:
-        show_validation(results, fmt, errors_only=errors_only, skipped=found.skipped, verbose=verbose)
+        show_validation(results, fmt, errors_only=errors_only, skipped=found.skipped, verbose=verbose,
+                        written=written)
     failed = any(not r.valid or (strict and r.warnings) for r in results) or any(not s.quiet for s in found.skipped)
     raise typer.Exit(FINDINGS if failed else OK)
 
 
 def _validate_all(paths, recursive, roster, level, edition, annotate_dir, jobs=None, cache=True, previous=None,  # type: ignore[no-untyped-def]
-                  fmt="table"):
+                  fmt="table", force=False):
     from .write.annotate import annotate
     from .write.files import all_or_none, check_folder
     from .model.edition import get_edition
@@ -299,11 +312,14 @@ def _validate_all(paths, recursive, roster, level, edition, annotate_dir, jobs=N
     with progress_bar(enabled=fmt != "json") as progress:
         results = validate_paths(paths, recursive=recursive, roster=roster, level=level, edition=ed, jobs=jobs,
                                  progress=progress, cache=cache, previous=previous)
+    written = []
     if annotate_dir is not None:
-        with all_or_none():
+        with all_or_none():  # a copy already there without --force: nothing is written (exit 2)
             for result in results:
-                annotate(result, annotate_dir, edition=ed)
-    return results
+                made = annotate(result, annotate_dir, edition=ed, force=force)
+                if made is not None:
+                    written.append(made)
+    return results, written
 
 
 @app.command("score")
@@ -337,7 +353,7 @@ def score_cmd(
     _inputs(paths)
     _format(fmt)
     _jobs(jobs)
-    _annotate_dir(annotate, paths)
+    _outside_inputs([(annotate, "--annotate"), (out, "-o")], paths, recursive)
     roster = _roster(config)
 
     def check():  # type: ignore[no-untyped-def]
@@ -366,7 +382,9 @@ def score_cmd(
         with all_or_none():
             if annotate is not None:
                 for r in ranking.results:
-                    annotate_selfcheck(r, annotate, edition=ed)
+                    made = annotate_selfcheck(r, annotate, edition=ed, force=force)
+                    if made is not None:
+                        written.append(made)
             if out is not None:
                 written.append(write_ranking(ranking, ed, out, force=force, unit=roster.city.name))
         return ranking, written
@@ -423,6 +441,8 @@ def aggregate_cmd(
     roster = _roster(config)
     lv = _level(level)
     p = _period(period)
+    _outside_inputs([(out or Path("查保促汇总.xlsx"), "汇总工作簿" if out is None else "-o"), (html, "--html")],
+                    [*paths, *(previous or [])], recursive)
 
     def default_target(per) -> Path:  # type: ignore[no-untyped-def]
         return out or Path(f"查保促汇总_{per}.xlsx")
@@ -503,15 +523,15 @@ def status_cmd(
     _inputs(paths)
     _format(fmt)
     _jobs(jobs)
-    for target, name in ((messages, "--messages"), (html.parent if html else None, "--html")):
-        if target is not None and any(target.resolve() == (p.resolve() if p.is_dir() else p.resolve().parent)
-                                      for p in paths):
-            raise _fail(f"{name} 不能写在报表所在的文件夹里（会被当作报送的文件），请另选一个。")
+    _outside_inputs([(messages, "--messages"), (html, "--html")], paths, recursive)
     try:
         day = _date.fromisoformat(today) if today else None
     except ValueError:
         raise _fail(f"无法识别日期“{today}”，请写成 YYYY-MM-DD，如 2020-05-29。") from None
     roster = _roster(config)
+    if messages is not None and not roster.contact.complete:  # before anything is read or recorded
+        raise _fail("要生成通知，请在 cbc.toml 中填写联系人：[contact] person（联系人）、phone（电话）、"
+                    "email（邮箱），可选 office（收表部门）。")
     lv = _level(level)
     p = _period(period)
 
@@ -579,6 +599,7 @@ def assess_cmd(
     _jobs(jobs)
     if year is not None and not 2000 <= year <= 2099:
         raise _fail(f"--year 应是 2000 到 2099 之间的年度（写的是 {year}）。")
+    _outside_inputs([(out, "-o"), (html, "--html")], [*h1, *h2, *(selfchecks or []), *(ledgers or [])], recursive)
     roster = _roster(config)
     try:
         weights = load_assess_config(config)
@@ -647,6 +668,7 @@ def ledger_cmd(
     _inputs(against or [])
     _format(fmt)
     _jobs(jobs)
+    _outside_inputs([(out, "-o"), (to_form, "--to-form")], [*paths, *(against or [])], recursive)
     roster = _roster(config)
     p = _period(period)
     day = None

@@ -229,10 +229,12 @@ def show_nothing(skipped: list, fmt: str, verbose: bool, what: str) -> None:
 
 
 def show_validation(results: list, fmt: str, *, errors_only: bool = False, explain: Any = None,
-                    skipped: list | None = None, verbose: bool = False) -> None:
+                    skipped: list | None = None, verbose: bool = False, written: list | None = None) -> None:
     skipped = skipped or []
+    written = written or []
     if fmt == "json":
-        print_json({"version": 1, "files": [r.to_json() for r in results], "skipped": _skipped_json(skipped)})
+        print_json({"version": 1, "files": [r.to_json() for r in results], "skipped": _skipped_json(skipped),
+                    "outputs": [str(p) for p in written]})
         return
     if explain is not None:
         for r in results:
@@ -261,6 +263,8 @@ def show_validation(results: list, fmt: str, *, errors_only: bool = False, expla
     unread = sum(1 for s in skipped if not s.quiet)
     console.print(f"共 {len(results)} 个文件：{ok} 个无错误，{len(results) - ok} 个有错误或无法读取"
                   + (f"；另有 {unread} 个文件未读取（不是 Excel 报表）。" if unread else "。"))
+    for p in written:
+        console.print(f"已写入 {_escape(str(p))}")
 
 
 def _explain_table(r: Any, ed: Edition) -> Any:
@@ -355,11 +359,10 @@ def show_summary(summary, written: list[Path], fmt: str, verbose: bool = False) 
     console.print(f"[bold]{_escape(summary.roster.city.name)}　{summary.period.label}“查保促”统计表汇总[/]")
     counts = Table(show_header=True)
     unread = sum(1 for x in summary.unread if not x.quiet)
-    for name in ("已计入", "未报", "迟报", "退回", "被替换", "名册外", *(("未读取",) if unread else ())):
+    shown = summary.status_counts() + ([("未读取", unread)] if unread else [])  # as the HTML report counts
+    for name, _ in shown:
         counts.add_column(name, justify="right")
-    counts.add_row(*(str(n) for n in (len(summary.counted), len(summary.missing), len(summary.late),
-                                      len(summary.rejected), len(summary.replaced), len(summary.unlisted),
-                                      *((unread,) if unread else ()))))
+    counts.add_row(*(str(n) for _, n in shown))
     console.print(counts)
     notes = Table(show_header=True, title="需要跟进", title_justify="left")
     notes.add_column("单位")

@@ -60,13 +60,7 @@ def context(summary: Summary, made_on: date) -> dict[str, Any]:
     ed = summary.edition
     ind = summary.indicators()
     status_rows = summary.status_rows()
-    by_status: dict[str, int] = {}
-    for row in status_rows:
-        by_status[row["status"]] = by_status.get(row["status"], 0) + 1
-    # the cards count the rows of the 报送情况 table, so each number agrees with the table below
-    # (a unit whose only return was sent back is 退回 there, not 未报)
-    counts = [("已计入", len(summary.counted))] + [(STATUS_NAMES[k], by_status.get(k, 0))
-                                                 for k in ("late", "missing", "rejected", "replaced", "unlisted")]
+    counts = summary.status_counts()  # the rows of the 报送情况 table, as the terminal counts them
     earlier = ""
     lower: list[dict[str, str]] = []
     if summary.earlier is not None:  # the report stands alone: the findings are listed here

@@ -335,6 +335,16 @@ class Summary:
                 out[ind.code] = round(float(Decimal(num) / Decimal(den)), 4)
         return out
 
+    def status_counts(self) -> list[tuple[str, int]]:
+        """The counts every view shows (terminal, HTML report): 已计入, then the rows of the 报送情况
+        table by status, so each number agrees with the table (a unit whose only return was sent
+        back is 退回, not 未报)."""
+        by_status: dict[str, int] = {}
+        for row in self.status_rows():
+            by_status[row["status"]] = by_status.get(row["status"], 0) + 1
+        return [("已计入", len(self.counted))] + [(STATUS_NAMES[k], by_status.get(k, 0))
+                                               for k in ("late", "missing", "rejected", "replaced", "unlisted")]
+
     def status_rows(self) -> list[dict[str, Any]]:
         """One row per roster unit (and per unlisted or unattributed return): the 报送情况 sheet."""
         rows: list[dict[str, Any]] = []

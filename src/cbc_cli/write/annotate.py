@@ -64,7 +64,8 @@ def _mark_format(marks: str, number: str | None) -> str:
 
 
 def _write_marked(book: OpenpyxlBook, c: Canvas, result: Any, target_of: Any, *, sheet: str, ncols: int,
-                  last_row: int, out_dir: str | Path, cell_map: list[list[str]] | None = None) -> Path:
+                  last_row: int, out_dir: str | Path, cell_map: list[list[str]] | None = None,
+                  force: bool = False) -> Path:
     """Mark each finding on the cell target_of(issue) gives (None: listed only), list them after
     the form, and save."""
     from .forms import LABEL, LABEL_BOLD, NOTE, inside, lines_needed
@@ -129,7 +130,7 @@ def _write_marked(book: OpenpyxlBook, c: Canvas, result: Any, target_of: Any, *,
     c.page(landscape=False, tall=0, last_row=row, last_col=ncols, center=True, repeat_rows=None)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    return book.save(inside(out, annotated_name(result)), force=True)
+    return book.save(inside(out, annotated_name(result)), force=force)
 
 
 def _cell_map(result: FileResult, ed: Edition) -> list[list[str]]:
@@ -148,7 +149,8 @@ def _cell_map(result: FileResult, ed: Edition) -> list[list[str]]:
     return rows
 
 
-def annotate(result: FileResult, out_dir: str | Path, *, edition: Edition | None = None) -> Path | None:
+def annotate(result: FileResult, out_dir: str | Path, *, edition: Edition | None = None,
+             force: bool = False) -> Path | None:
     """Write the send-back copy of one judged return; None when it has no findings or is unreadable."""
     from .forms import draw_identity, draw_stats, stats_identity
 
@@ -176,10 +178,11 @@ def annotate(result: FileResult, out_dir: str | Path, *, edition: Edition | None
 
     cell_map = None if result.by_identity else _cell_map(result, ed)
     return _write_marked(book, c, result, target, sheet=ed.stats.sheet, ncols=len(ed.stats.column_widths),
-                         last_row=ed.stats.note_row, out_dir=out_dir, cell_map=cell_map)
+                         last_row=ed.stats.note_row, out_dir=out_dir, cell_map=cell_map, force=force)
 
 
-def annotate_selfcheck(result, out_dir: str | Path, *, edition: Edition | None = None) -> Path | None:  # type: ignore[no-untyped-def]
+def annotate_selfcheck(result, out_dir: str | Path, *, edition: Edition | None = None,  # type: ignore[no-untyped-def]
+                       force: bool = False) -> Path | None:
     """The same for a 自查表: a fresh form with the scores (as numbers), the offending items marked."""
     from .forms import draw_identity, draw_selfcheck, selfcheck_identity
 
@@ -205,4 +208,5 @@ def annotate_selfcheck(result, out_dir: str | Path, *, edition: Edition | None =
             return f"C{sc.total_row}"
         return None
 
-    return _write_marked(book, c, result, target, sheet=sc.sheet, ncols=3, last_row=sc.total_row, out_dir=out_dir)
+    return _write_marked(book, c, result, target, sheet=sc.sheet, ncols=3, last_row=sc.total_row, out_dir=out_dir,
+                         force=force)

@@ -154,7 +154,7 @@ def write_messages(report: StatusReport, out_dir: str | Path, *, force: bool = F
     for u, text in texts:
         folder = out / safe_name_part(u.unit or "未命名")
         if _copy_name(u):
-            copy = annotate(u.result, folder, edition=report.edition)  # type: ignore[arg-type]
+            copy = annotate(u.result, folder, edition=report.edition, force=True)  # type: ignore[arg-type]  # checked above
             if copy is not None:
                 written.append(folder / copy.name)  # as the user named the folder, like the messages
         u.message = write_atomically(folder / f"{u.action}.txt",
