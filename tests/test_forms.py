@@ -118,3 +118,17 @@ def test_exported_json_schemas_are_current(ed):
         assert path.is_file(), f"missing {name}: run python tools/export_schemas.py"
         on_disk = json.loads(path.read_text(encoding="utf-8"))
         assert on_disk == json.loads(json.dumps(schema)), f"{name} is stale: run python tools/export_schemas.py"
+
+
+def test_the_footer_has_room_of_its_own(tmp_path):
+    """第 N 页 共 M 页 needs its own band below the table: LibreOffice cut its lower half when the
+    band between the bottom margin and the footer was 0.3 inch."""
+    import openpyxl
+
+    from cbc_cli import new_forms
+
+    for path in new_forms(tmp_path):
+        ws = openpyxl.load_workbook(path).worksheets[0]
+        m = ws.page_margins
+        assert m.bottom - m.footer >= 0.5, (path.name, m.bottom, m.footer)
+        assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text

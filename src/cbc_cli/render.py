@@ -139,7 +139,7 @@ def show_forms(eds: list[Edition], fmt: str, verbose: bool = False) -> None:
             console.print(lt)
             console.print(f"{lg.column('grade').label}（由轻到重）：{' < '.join(lg.grades)}；重大事故隐患：{'、'.join(lg.major) or '无'}；"
                           f"奖励候选：{lg.award_from}及以上。状态：{'、'.join(lg.statuses)}。")
-            console.print(f"台账规则 {len(lg.rules)} 条：" + "、".join(r.code for r in lg.rules))
+            console.print(f"台账规则{len(lg.rules)}条：" + _escape("、".join(r.title + (f"（{r.code}）" if verbose else "") for r in lg.rules)))
 
 
 def _ledger_json(lg: Any) -> dict[str, Any]:
@@ -148,7 +148,7 @@ def _ledger_json(lg: Any) -> dict[str, Any]:
             "periods": {h: {"start": p.start, "end": p.end} for h, p in lg.periods.items()},
             "columns": [{"label": c.label, "kind": c.kind, "role": c.role, "required": c.required,
                          "aliases": list(c.aliases)} for c in lg.columns],
-            "rules": [{"code": r.code, "severity": r.severity, "check": r.check} for r in lg.rules]}
+            "rules": [{"code": r.code, "title": r.title, "severity": r.severity, "check": r.check} for r in lg.rules]}
 
 
 def show_roster(roster: Roster, fmt: str, edition: Edition | None = None, verbose: bool = False) -> None:

@@ -262,7 +262,11 @@ class OpenpyxlCanvas(Canvas):
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.print_options.horizontalCentered = center
         ws.page_margins.left = ws.page_margins.right = 0.5
-        ws.page_margins.top = ws.page_margins.bottom = 0.6
+        ws.page_margins.top = 0.6
+        # the footer needs room of its own between the table and the page's edge (LibreOffice cut
+        # the lower half of 第 N 页 共 M 页 with a 0.3-inch band)
+        ws.page_margins.bottom = 0.85
+        ws.page_margins.footer = 0.3
         ws.oddFooter.center.text = FOOTER
         if last_row and last_col:
             ws.print_area = f"A1:{_col(last_col)}{last_row}"
