@@ -127,8 +127,10 @@ def test_the_footer_has_room_of_its_own(tmp_path):
 
     from cbc_cli import new_forms
 
-    for path in new_forms(tmp_path):
+    new_forms(tmp_path)
+    for path in sorted(tmp_path.glob("*.xlsx")):
         ws = openpyxl.load_workbook(path).worksheets[0]
         m = ws.page_margins
         assert m.bottom - m.footer >= 0.5, (path.name, m.bottom, m.footer)
         assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
+    assert len(list(tmp_path.glob("*.xlsx"))) == 2
