@@ -442,3 +442,18 @@ def test_validate_holds_a_november_return_against_june(two_halves):
     assert "环翠-6月.xlsx" in found[0]["message"]
     june_only = validate_paths([june], roster=default_roster(), previous=[june])  # June returns: nothing to hold
     assert not any(i.code == "below-first-half" for r in june_only for i in r.issues)
+
+
+def test_a_return_with_no_unit_is_its_file_names_unit_sent_back_not_missing(tmp_path, ed):
+    """A return with no 填报单位 cannot count; but its file's name (综保区.xlsx) names a unit, so
+    that unit is 退回 — it did report, and the clerk must not chase it as 未报 (as cbc status says)."""
+    d = tmp_path / "returns"
+    d.mkdir()
+    samples.write_grid(d / "综保区.xlsx", ed, unit=None, date_text="2020年5月28日",
+                       values=samples.full_values(ed, "county", seed=3))
+    s = aggregate([d], isolation=None, roster=default_roster(), period=H1)
+    rows = {r["unit"]: r for r in s.status_rows()}
+    assert rows["威海综合保税区总工会"]["status"] == "rejected"
+    assert "按文件名" in rows["威海综合保税区总工会"]["note"]
+    assert "（无法识别）" not in rows
+    assert dict(s.status_counts())["未报"] == len(default_roster().units) - 1

@@ -200,7 +200,30 @@ def aggregate(paths: Iterable[str | Path], *, recursive: bool = False, roster: R
     totals, sum_issues = add_up(ed, summary_level, counted, roster, own)
     return Summary(ed, roster, period, summary_level, results, counted, replaced, rejected, missing, own, totals,
                    own_issues + sum_issues + earlier_issues, skipped, earlier, found.skipped,
-                   received_as(found.skipped, missing, roster))
+                   received_as(found.skipped, missing, roster), named_by_file(rejected, missing, roster))
+
+
+def unit_in_name(stem: str, missing: list[Unit], roster: Roster) -> str | None:
+    """The missing unit a file's name names: by the roster's matching, else the longest of the
+    missing units' names and aliases that the name contains."""
+    unit = roster.match(stem)
+    if unit is not None:
+        return unit.name if unit in missing else None
+    key = normalize_unit(stem)
+    names = sorted(((normalize_unit(n), u.name) for u in missing for n in (u.name, *u.aliases)), key=lambda x: -len(x[0]))
+    return next((n for k, n in names if k and k in key), None)
+
+
+def named_by_file(rejected: list[Rejected], missing: list[Unit], roster: Roster) -> dict[str, str]:
+    """Rejected returns in which no unit could be read, by the missing unit their file's name names
+    (as cbc status does), so that unit shows as 退回 — it did report — not as 未报."""
+    out: dict[str, str] = {}
+    for r in rejected:
+        if not r.result.unit:
+            name = unit_in_name(r.result.path.stem, missing, roster)
+            if name is not None:
+                out[str(r.result.path)] = name
+    return out
 
 
 def received_as(skipped: list[Skipped], missing: list[Unit], roster: Roster) -> dict[str, Skipped]:

@@ -308,6 +308,7 @@ class Summary:
     earlier: Earlier | None = None       # the first half-year the returns were held against (--previous)
     unread: list[Skipped] = field(default_factory=list)       # files in the folders that are not workbooks
     received: dict[str, Skipped] = field(default_factory=dict)  # missing unit -> its skipped file (e.g. a PDF)
+    named_by_file: dict[str, str] = field(default_factory=dict)  # a rejected return with no unit -> the missing unit its file name names
 
     @property
     def late(self) -> list[Counted]:
@@ -356,8 +357,11 @@ class Summary:
             by_unit.setdefault(r.result.unit or "?", []).append(("replaced", r.result, f"已由 {r.by.path.name} 替代"))
         loose: list[tuple[str, FileResult, str]] = []
         for r in self.rejected:
+            owner = self.named_by_file.get(str(r.result.path))
             if r.result.unit:
                 by_unit.setdefault(r.result.unit, []).append(("rejected", r.result, r.reason))
+            elif owner:  # no unit could be read, but the file's name names a unit that has nothing else
+                by_unit.setdefault(owner, []).append(("rejected", r.result, f"（单位未能识别，按文件名归入本单位）{r.reason}"))
             else:
                 loose.append(("rejected", r.result, r.reason))
         counted_units = {c.unit for c in self.counted}
