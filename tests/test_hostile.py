@@ -118,6 +118,7 @@ def _failed(path: Path, code: str, variant=None, **params):
     return f"{code}:{path.name}"
 
 
+@pytest.mark.slow
 def test_a_worker_that_dies_hangs_or_hogs_costs_only_its_file(tmp_path):
     names = ["a", "abort-1", "b", "slow-1", "c", "hog-1", "d", "abort-2", "e"]
     paths = [tmp_path / n for n in names]
@@ -128,6 +129,7 @@ def test_a_worker_that_dies_hangs_or_hogs_costs_only_its_file(tmp_path):
     assert out[5] in ("reader-memory:hog-1", "reader-crashed:hog-1")
 
 
+@pytest.mark.slow
 def test_bad_files_inside_big_chunks_cost_only_themselves(tmp_path):
     """Chunks of many files, two in flight per worker: a crash or a hang anywhere in them is
     traced back to its own file, and every other file still gets its own result, in order."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -74,6 +76,7 @@ def _mangle(label: str, data) -> str:
     return text + data.draw(st.sampled_from(["", "：", ":", " "]))
 
 
+@pytest.mark.slow
 @settings(max_examples=200)
 @given(st.sampled_from(ED.stats.fields), st.data())
 def test_a_mangled_label_still_finds_its_field(field, data):
