@@ -457,3 +457,19 @@ def test_a_return_with_no_unit_is_its_file_names_unit_sent_back_not_missing(tmp_
     assert "按文件名" in rows["威海综合保税区总工会"]["note"]
     assert "（无法识别）" not in rows
     assert dict(s.status_counts())["未报"] == len(default_roster().units) - 1
+
+
+def test_identical_copies_are_named_as_duplicates_not_corrections(tmp_path):
+    """The same return sent twice (or copied): counted once, and the other is said to be a
+    duplicate, not a correction that replaced it."""
+    import shutil
+
+    d = tmp_path / "returns"
+    d.mkdir()
+    one = Path(__file__).resolve().parent.parent / "examples" / "报送-2020H1" / "环翠区总工会-统计表.xlsx"
+    shutil.copy(one, d / "a.xlsx")
+    shutil.copy(one, d / "b.xlsx")
+    s = aggregate([d], isolation=None, roster=default_roster(), period=H1)
+    assert len(s.counted) == 1 and len(s.replaced) == 1
+    (row,) = [r for r in s.status_rows() if r["status"] == "replaced"]
+    assert "重复" in row["note"]

@@ -354,7 +354,9 @@ class Summary:
             by_unit.setdefault(c.unit, []).append(("late" if c.late else ("unlisted" if not c.result.listed else "counted"),
                                                    c.result, _deadline_note(c)))
         for r in self.replaced:
-            by_unit.setdefault(r.result.unit or "?", []).append(("replaced", r.result, f"已由 {r.by.path.name} 替代"))
+            same = r.result.values == r.by.values and r.result.date == r.by.date
+            note = (f"与 {r.by.path.name} 内容相同（重复文件），只计一次" if same else f"已由 {r.by.path.name} 替代")
+            by_unit.setdefault(r.result.unit or "?", []).append(("replaced", r.result, note))
         loose: list[tuple[str, FileResult, str]] = []
         for r in self.rejected:
             owner = self.named_by_file.get(str(r.result.path))
