@@ -329,3 +329,27 @@ def test_an_uncalculated_formula_is_never_read_as_its_saved_zero(tmp_path, ed):
                for i in r.issues)
     assert r.values["city_paid"] is None
     assert not any(i.field == "city_paid" and i.code == "formula-no-value" for i in r.issues)
+
+
+@pytest.mark.parametrize("title, unit", [
+    ("综保区“查保促”工作情况统计表", "威海综合保税区总工会"),              # a roster alias
+    ("综合保税区总工会“查保促”活动情况统计", "威海综合保税区总工会"),      # no 表 at the end
+    ("威海综合保税区总工会查保促统计", "威海综合保税区总工会"),             # no quotes
+    ("2020年上半年“查保促”工作情况统计表", None),                          # a period, not a unit
+])
+def test_the_unit_named_only_in_the_title(tmp_path, ed, title, unit):
+    """No 填报单位 line: the title names the unit, by its name or an alias, with or without 表 and
+    quotes; a title that names only the period names no unit (unit-missing, never a guess)."""
+    path = tmp_path / "标题.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "统计表"
+    ws.append([title])
+    ws.append(["填报日期：2020年5月28日"])
+    for f in ed.stats.fields:
+        ws.append([f.label, 1 if "county" in f.levels else None])
+    wb.save(path)
+    r = validate_file(path)
+    assert r.unit == unit, (r.unit, [(i.code, i.message) for i in r.issues][:3])
+    if unit is None:
+        assert any(i.code == "unit-missing" for i in r.issues)

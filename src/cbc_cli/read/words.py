@@ -142,6 +142,8 @@ class Words:
         self.totals = _keys(r.total_words)
         self.unit_endings = tuple(norm_label(e) for e in r.unit_endings)
         self.title_tail = norm_label(ed.stats.title)[-3:]   # how the form's title ends (…统计表)
+        quoted = re.search(r"“([^”]+)”", ed.stats.title)     # the campaign's name in the title (查保促)
+        self.title_mark = norm_label(quoted.group(1)) if quoted else ""
         self._cache: dict[Any, Cell] = {}
 
     def label_codes(self, text: str) -> tuple[str, ...] | None:
@@ -221,7 +223,7 @@ class Words:
     def unit_in_title(self, text: str) -> str | None:
         """A title that names its unit: '环翠区总工会“查保促”活动统计表' -> '环翠区总工会'."""
         key = norm_label(text)
-        if not self.title_tail or not key.endswith(self.title_tail):
+        if not self.title_tail or not key.endswith((self.title_tail, self.title_tail[:-1])):
             return None
         best = None
         for e in self.unit_endings:
@@ -231,6 +233,11 @@ class Words:
                 if self.looks_like_unit(head) and (best is None or len(head) > len(best)):
                     best = head
                 i = key.find(e, i + 1)
+        if best is None and self.title_mark:  # '综保区“查保促”工作情况统计表': what stands before the campaign's name
+            at = key.find(self.title_mark)
+            head = key[:at] if at > 0 else ""
+            if 2 <= len(head) <= 30 and not any(ch.isdigit() for ch in head) and not head.startswith("关于"):
+                best = head
         return best
 
 
