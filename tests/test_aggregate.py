@@ -473,3 +473,18 @@ def test_identical_copies_are_named_as_duplicates_not_corrections(tmp_path):
     assert len(s.counted) == 1 and len(s.replaced) == 1
     (row,) = [r for r in s.status_rows() if r["status"] == "replaced"]
     assert "重复" in row["note"]
+
+
+def test_the_leaders_report_does_not_tell_them_how_to_work_the_tool(tmp_path, ed):
+    """The HTML report goes to leaders: a note about missing own figures keeps what it means and
+    drops the hint about cbc.toml and --own (which the clerk sees on the screen and in 问题)."""
+    from cbc_cli.report import render_html
+
+    d = tmp_path / "returns"
+    d.mkdir()
+    samples.write_generated(d / "环翠.xlsx", ed, unit="环翠区总工会", report_date=date(2020, 5, 26),
+                            values=samples.full_values(ed, "county", seed=1))
+    s = aggregate([d], isolation=None, roster=default_roster(), period=H1)
+    assert any(i.code == "own-figures-missing" and "cbc.toml" in i.message for i in s.issues)
+    html = render_html(s)
+    assert "本级" in html and "cbc.toml" not in html and "--own" not in html

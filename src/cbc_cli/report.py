@@ -54,6 +54,17 @@ def chart(summary: Summary) -> dict[str, Any] | None:
             "bar_height": BAR_HEIGHT, "legend_y": height - 10}
 
 
+def for_leaders(message: str) -> str:
+    """A finding's message without the clauses that tell the clerk how to work the tool (cbc.toml,
+    --own …): the report goes to leaders who do not run it."""
+    import re
+
+    clauses = re.findall(r"[^。；]+[。；]?", message)
+    kept = [c for c in clauses if "cbc" not in c and "--" not in c]
+    text = "".join(kept).strip()
+    return (text[:-1] + "。") if text.endswith("；") else text
+
+
 def context(summary: Summary, made_on: date) -> dict[str, Any]:
     from .model.results import STATUS_NAMES
 
@@ -91,7 +102,7 @@ def context(summary: Summary, made_on: date) -> dict[str, Any]:
             "file": row["path"].name if row["path"] else "", "note": row["note"],
         } for row in status_rows],
         "chart": chart(summary),
-        "issues": summary.issues,
+        "issues": [{"message": for_leaders(i.message)} for i in summary.issues],
         "earlier": earlier,
         "lower": lower,
     }
