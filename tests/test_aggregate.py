@@ -488,3 +488,21 @@ def test_the_leaders_report_does_not_tell_them_how_to_work_the_tool(tmp_path, ed
     assert any(i.code == "own-figures-missing" and "cbc.toml" in i.message for i in s.issues)
     html = render_html(s)
     assert "本级" in html and "cbc.toml" not in html and "--own" not in html
+
+
+def test_many_identical_copies_are_one_line_on_the_screen(tmp_path):
+    """Twenty copies of one return: the follow-up table says so in one line, not twenty (the
+    报送情况 sheet still lists every file)."""
+    import shutil
+
+    d = tmp_path / "returns"
+    d.mkdir()
+    one = Path(__file__).resolve().parent.parent / "examples" / "报送-2020H1" / "环翠区总工会-统计表.xlsx"
+    for i in range(20):
+        shutil.copy(one, d / f"h{i:02}.xlsx")
+    result = run("aggregate", d, "-o", tmp_path / "汇总.xlsx", "--period", "2020H1", "--no-cache")
+    assert result.exit_code == 1
+    assert "另有19份内容完全相同的重复文件" in result.output.replace("\n", "").replace("│", "").replace(" ", "")
+    assert result.output.count("被替换") <= 2   # the counts header and one line
+    sheet = openpyxl.load_workbook(tmp_path / "汇总.xlsx")["报送情况"]
+    assert sum(1 for row in sheet.iter_rows(values_only=True) if "被替换" in row) == 19

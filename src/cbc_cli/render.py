@@ -371,7 +371,23 @@ def show_summary(summary, written: list[Path], fmt: str, verbose: bool = False) 
     if verbose:
         notes.add_column("编码", overflow="fold")
     rows = 0
-    for row in summary.status_rows():
+    status_rows = summary.status_rows()
+    duplicates: dict[str, list[dict]] = {}  # identical copies: one line per unit on the screen (every file is in 报送情况)
+    for row in status_rows:
+        if row["status"] == "replaced" and "重复" in row["note"]:
+            duplicates.setdefault(row["unit"], []).append(row)
+    for row in status_rows:
+        same = duplicates.get(row["unit"]) if row["status"] == "replaced" and "重复" in row["note"] else None
+        if same is not None:
+            if row is not same[0]:
+                continue
+            if len(same) > 1:
+                notes.add_row(_escape(row["unit"]), STATUS_NAMES["replaced"],
+                              _escape(f"另有{len(same)}份内容完全相同的重复文件（如{shown_path(row['path'].name)}），"
+                                      "只计一次；逐份见汇总工作簿“报送情况”表"),
+                              *(("",) if verbose else ()))
+                rows += 1
+                continue
         if row["status"] == "skipped" or (row["status"] == "missing" and row["path"] is not None):
             note = row["note"]  # the note names the file
         elif row["status"] == "counted":
