@@ -15,7 +15,7 @@ added as Decimal, never as float.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -203,24 +203,30 @@ def aggregate(paths: Iterable[str | Path], *, recursive: bool = False, roster: R
                    received_as(found.skipped, missing, roster), named_by_file(rejected, missing, roster))
 
 
-def unit_in_name(stem: str, missing: list[Unit], roster: Roster) -> str | None:
+def name_matcher(missing: list[Unit], roster: Roster) -> Callable[[str], str | None]:
     """The missing unit a file's name names: by the roster's matching, else the longest of the
     missing units' names and aliases that the name contains."""
-    unit = roster.match(stem)
-    if unit is not None:
-        return unit.name if unit in missing else None
-    key = normalize_unit(stem)
-    names = sorted(((normalize_unit(n), u.name) for u in missing for n in (u.name, *u.aliases)), key=lambda x: -len(x[0]))
-    return next((n for k, n in names if k and k in key), None)
+    names = sorted(((normalize_unit(n), u.name) for u in missing for n in (u.name, *u.aliases)),
+                   key=lambda x: -len(x[0]))
+
+    def named(stem: str) -> str | None:
+        unit = roster.match(stem)
+        if unit is not None and unit in missing:
+            return unit.name
+        key = normalize_unit(stem)
+        return next((n for k, n in names if k and k in key), None)
+
+    return named
 
 
 def named_by_file(rejected: list[Rejected], missing: list[Unit], roster: Roster) -> dict[str, str]:
     """Rejected returns in which no unit could be read, by the missing unit their file's name names
     (as cbc status does), so that unit shows as 退回 — it did report — not as 未报."""
+    named = name_matcher(missing, roster)
     out: dict[str, str] = {}
     for r in rejected:
         if not r.result.unit:
-            name = unit_in_name(r.result.path.stem, missing, roster)
+            name = named(r.result.path.stem)
             if name is not None:
                 out[str(r.result.path)] = name
     return out
@@ -229,16 +235,12 @@ def named_by_file(rejected: list[Rejected], missing: list[Unit], roster: Roster)
 def received_as(skipped: list[Skipped], missing: list[Unit], roster: Roster) -> dict[str, Skipped]:
     """Missing units whose return came as a file cbc does not read (a PDF, a photo, a .csv):
     the file whose name names the unit (its roster name or an alias, the longest that fits)."""
+    named = name_matcher(missing, roster)
     out: dict[str, Skipped] = {}
-    names = sorted(((normalize_unit(n), u.name) for u in missing for n in (u.name, *u.aliases)),
-                   key=lambda x: -len(x[0]))
     for s in skipped:
         if s.quiet or s.code != "not-excel":
             continue
-        stem = normalize_unit(s.path.stem)
-        unit = roster.match(s.path.stem)
-        name = unit.name if unit is not None and unit in missing else next(
-            (n for key, n in names if key and key in stem), None)
+        name = named(s.path.stem)
         if name is not None and name not in out:
             out[name] = s
     return out

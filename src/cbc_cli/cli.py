@@ -208,10 +208,6 @@ def _inputs(paths: list[Path]) -> None:
         raise _fail("找不到：" + "、".join(str(p) for p in missing))
 
 
-def _annotate_dir(annotate: Path | None, paths: list[Path]) -> None:
-    _outside_inputs([(annotate, "--annotate")], paths)
-
-
 def _outside_inputs(targets: list[tuple[Path | None, str]], paths: list[Path], recursive: bool = True) -> None:
     """An output may not be written where it would be read: the next run would take cbc's own
     summary, board or send-back copies for returns (a copy would even replace its unit's return).
@@ -279,7 +275,7 @@ def validate_cmd(
     _inputs(previous or [])
     _format(fmt)
     _jobs(jobs)
-    _annotate_dir(annotate, paths)
+    _outside_inputs([(annotate, "--annotate")], paths, recursive)
     roster = _roster(config)
     lv = _level(level)
     found = scan(paths, recursive)

@@ -16,7 +16,7 @@ from typing import Any
 
 from .batch.find import find_workbooks
 from .batch.run import Progress, read_returns, run
-from .judge.ledger import count, counts_for, enterprise_key, read_ledger, unreadable_ledger
+from .judge.ledger import count, counts_for, enterprise_key, read_ledger, union_endings, unreadable_ledger
 from .model.config import Roster, default_roster, normalize_unit
 from .model.edition import Edition, get_edition
 from .model.findings import finding
@@ -96,7 +96,7 @@ def cross_check(summary: LedgerSummary, against: Sequence[str | Path], *, roster
     readable = [r for r in summary.ledgers if r.readable]
     checks: list[AgainstCheck] = []
     pairs = spec.to_stats.model_dump()
-    endings = tuple(sorted(ed.reading.unit_endings, key=len, reverse=True))
+    endings = union_endings(ed)
     for ret in returns:
         check = AgainstCheck(ret.path, ret.unit, [])
         checks.append(check)
