@@ -95,10 +95,15 @@ def test_the_short_cell_path_writes_what_xlsxwriter_writes(tmp_path, ed):
         b = XlsxBook()
         b.stock_sheets = stock
         b.wb.set_properties({"created": __import__("datetime").datetime(2020, 1, 1)})
-        rows = [[n, f"单位{n}", Decimal("2.5") if n % 2 else None, date(2020, 5, n % 28 + 1), 0.25, "=x&<y>\"", True]
+        rows = [[n, f"单位{n}", Decimal("2.5") if n % 2 else Decimal(n) if n % 3 else None, date(2020, 5, n % 28 + 1),
+                 0.25 if n % 5 else float("nan"), "=x&<y>\"" if n % 4 else "长" * (20_000 if n == 8 else 3), True]
                 for n in range(1, 60)]
         draw_table(b.sheet("表"), "标题", ["序号", "单位", "金额", "日期", "比率", "说明", "是否"], rows,
                    money_cols={3}, percent_cols={5}, wrap_cols={6}, bold_last=True)
+        noted = b.sheet("批注")  # a sheet with a comment is written by xlsxwriter's own row loop
+        draw_table(noted, "标题", ["序号", "单位"], [[n, f"单位{n}"] for n in range(1, 20)])
+        noted.note(3, 2, "说明")
+        noted.formula(30, 1, "=SUM(A3:A21)")
         path = b.save(tmp_path / f"{stock}.xlsx")
         with zipfile.ZipFile(path) as z:
             return {n: z.read(n) for n in z.namelist()}

@@ -20,6 +20,7 @@ future per file — so we keep this pool.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import os
 import signal
@@ -86,6 +87,11 @@ IDLE = -1.0  # the mark's index while the worker reads no file
 
 def _worker(conn: Connection, task: Callable[[Path], Any], memory: int, mark: Any) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and ends us
+    # What the parent made before the fork is never garbage here: set it aside, so that the
+    # collector (on again, whatever the parent chose: a worker reads thousands of files) walks
+    # only what this worker makes, and never writes to the parent's pages it shares
+    gc.freeze()
+    gc.enable()
     _quiet()
     _limit_memory(memory)
     while True:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from io import BytesIO
+from collections.abc import Callable
 from typing import Any
 
 from ..model.cells import parse_ref
@@ -167,10 +168,26 @@ def _unescape(raw: bytes) -> str:
 _CALC_ON_LOAD = re.compile(rb'<calcPr\b[^>]*\bfullCalcOnLoad="(1|true)"')
 
 
+def _part_reader(g: Guarded) -> Callable[[str], bytes]:
+    """A package part's bytes by name (b"" when absent): as the guard inflated it, else read the
+    same way the guard reads."""
+    members: dict[str, zipdir.Member] | None = None
+
+    def part(name: str) -> bytes:
+        nonlocal members
+        known = g.parts.get(name)
+        if known is not None:
+            return known
+        if members is None:
+            members = {m.name: m for m in zipdir.directory(g.data, len(g.members) + 1)}
+        return zipdir.read(g.data, members[name]) if name in members else b""
+
+    return part
+
+
 def _calc_on_load(g: Guarded) -> bool:
     try:
-        members = {m.name: m for m in zipdir.directory(g.data, len(g.members) + 1)}
-        workbook = zipdir.read(g.data, members["xl/workbook.xml"]) if "xl/workbook.xml" in members else b""
+        workbook = _part_reader(g)(g.workbook)
     except zipdir.ZipError:
         return False
     return bool(_CALC_ON_LOAD.search(workbook))
@@ -179,12 +196,8 @@ def _calc_on_load(g: Guarded) -> bool:
 def _blank_formulas(g: Guarded, every: bool = False) -> dict[str, set[str]]:
     """Per sheet, the formula cells saved without a value (every=True: all formula cells)."""
     found: dict[str, set[str]] = {}
-    try:  # the guard has checked these parts already; read them the same way it did
-        members = {m.name: m for m in zipdir.directory(g.data, len(g.members) + 1)}
-
-        def part(name: str) -> bytes:
-            return zipdir.read(g.data, members[name]) if name in members else b""
-
+    part = _part_reader(g)  # the guard has checked these parts already (and kept those it inflated)
+    try:
         folder, _, leaf = g.workbook.rpartition("/")
         base = f"{folder}/" if folder else ""
         workbook = part(g.workbook)

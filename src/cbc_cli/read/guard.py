@@ -42,6 +42,7 @@ class Guarded:
     members: list[str] = field(default_factory=list)
     workbook: str = "xl/workbook.xml"   # the workbook part of an OOXML package (from _rels/.rels)
     limits: Limits = DEFAULT_LIMITS     # the limits it was checked against, for the reader to keep
+    parts: dict[str, bytes] = field(default_factory=dict)  # XML parts the checks inflated whole (size and CRC held)
 
 
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
@@ -188,6 +189,7 @@ def _guard_zip(path: Path, data: bytes, limits: Limits) -> Guarded:
 
     base = workbook.rpartition("/")[0] + "/" if "/" in workbook else ""
     areas: list[tuple[int, int]] = []
+    parts: dict[str, bytes] = {}
     for name, m in by_name.items():
         if fmt == "xlsb" and name.startswith(f"{base}worksheets/") and name.endswith(".bin"):
             areas.append(_xlsb_sheet(data, m, limits))
@@ -199,7 +201,7 @@ def _guard_zip(path: Path, data: bytes, limits: Limits) -> Guarded:
             if whole or m.size <= limits.max_xml_scan:
                 # all of it, checked against its size and CRC: a size that lies (a "0-byte" part
                 # that inflates to gigabytes) is caught here, before a reader trusts it
-                part = zipdir.read(data, m)
+                part = parts[name] = zipdir.read(data, m)
             else:
                 part = zipdir.read(data, m, 512)  # the prolog is in a real part's first bytes
                 if not _PROLOG.match(part):
@@ -212,7 +214,7 @@ def _guard_zip(path: Path, data: bytes, limits: Limits) -> Guarded:
             if area is not None:
                 areas.append(area)
     _check_areas(areas, limits)
-    return Guarded(path, data, fmt, sorted(names), workbook or "xl/workbook.xml")
+    return Guarded(path, data, fmt, sorted(names), workbook or "xl/workbook.xml", parts=parts)
 
 
 def _xlsb_sheet(data: bytes, m: zipdir.Member, limits: Limits) -> tuple[int, int]:
