@@ -211,3 +211,15 @@ def test_the_time_limit_is_per_file_not_per_chunk(tmp_path):
     assert runs["slow-x"] == 1
     assert all(1 <= r <= 2 for r in runs.values())
     assert sum(runs.values()) < len(names) + 20  # only the overrun chunk's files read again
+
+
+def test_the_callers_own_work_runs_once_while_the_workers_read(tmp_path):
+    """aggregate readies its writer while the workers read: called once, with work in flight or none."""
+    paths = [tmp_path / f"{i}.txt" for i in range(40)]
+    for p in paths:
+        p.write_text("x")
+    calls: list[int] = []
+    out = run_isolated(_counted, paths, on_failure=_failed, jobs=2, while_waiting=lambda: calls.append(1))
+    assert calls == [1] and len(out) == 40
+    assert run_isolated(_counted, [], on_failure=_failed, while_waiting=lambda: calls.append(2)) == []
+    assert calls == [1, 2]

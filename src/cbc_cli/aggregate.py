@@ -20,7 +20,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from .batch.find import find_workbooks, scan
+from .batch.find import Found, find_workbooks, scan
 from .batch.run import Progress, read_returns
 from .judge.ladder import validate_file
 from .judge.rules import compare_with_earlier
@@ -167,21 +167,24 @@ def aggregate(paths: Iterable[str | Path], *, recursive: bool = False, roster: R
               period: Period | None = None, own_file: Path | None = None, strict_roster: bool = False,
               edition: str | Edition | None = None, level: Level | None = None, jobs: int | None = None,
               progress: Progress | None = None, isolation: Isolation | None = DEFAULT_ISOLATION,
-              cache: bool = False, previous: Iterable[str | Path] | None = None) -> Summary:
+              cache: bool = False, previous: Iterable[str | Path] | None = None, found: Found | None = None,
+              while_reading: Callable[[], None] | None = None) -> Summary:
     """Read a folder of returns and add them up. Raises AggregateError only when it cannot go on.
 
     previous: the same year's June (H1) returns (files or folders); each November return is then
-    held against its unit's June one."""
+    held against its unit's June one. found: what scan(paths, recursive) gave, when the caller has
+    scanned already. while_reading: work of the caller's own, done once while the workers read
+    (the caller's next step made ready: its imports)."""
     ed = edition if isinstance(edition, Edition) else get_edition(edition)
     roster = roster if roster is not None else default_roster()
     isolation = roster.isolation() if isolation is DEFAULT_ISOLATION else isolation
-    found = scan(paths, recursive)
+    found = found if found is not None else scan(paths, recursive)
     files = found.files
     if own_file is not None:
         own_resolved = Path(own_file).resolve()
         files = [f for f in files if f.resolve() != own_resolved]
     read = read_returns(files, roster=roster, edition=ed, level=level, jobs=jobs, progress=progress,
-                        isolation=isolation, cache=cache)
+                        isolation=isolation, cache=cache, while_reading=while_reading)
     skipped = [r for r in read if r.form == "selfcheck"]  # a self-check beside the returns is not a return
     results = [r for r in read if r.form != "selfcheck"]
     if period is None:

@@ -461,10 +461,13 @@ def aggregate_cmd(
         from .write.files import all_or_none, check_outputs
         from .write.summary import write_summary
 
+        from .write.canvas import ready_xlsx
+
         with progress_bar(enabled=fmt != "json") as progress:
             summary = aggregate(paths, recursive=recursive, roster=roster, period=p, own_file=own,
                                 strict_roster=strict_roster, edition=edition, level=lv, jobs=jobs,
-                                progress=progress, cache=not no_cache, previous=previous)
+                                progress=progress, cache=not no_cache, previous=previous, found=found,
+                                while_reading=ready_xlsx)
         target = default_target(summary.period)
         check_outputs([(target, (".xlsx",))], force)
         with all_or_none():

@@ -174,13 +174,17 @@ class _Pool(Generic[R]):
 
 
 def run_isolated(task: Callable[[Path], R], paths: Sequence[Path], *, on_failure: Failure, jobs: int | None = None,
-                 isolation: Isolation = DEFAULT_ISOLATION, progress: Progress | None = None) -> list[R]:
+                 isolation: Isolation = DEFAULT_ISOLATION, progress: Progress | None = None,
+                 while_waiting: Callable[[], None] | None = None) -> list[R]:
     """task(path) for every path, in worker processes; results in input order.
 
     A file whose worker dies, runs out of memory or overruns the time limit gets
-    on_failure(path, code, variant, **params) instead."""
+    on_failure(path, code, variant, **params) instead. while_waiting is called once, when the
+    workers have their first files: work of the caller's own that the wait would otherwise hold up."""
     total = len(paths)
     if total == 0:
+        if while_waiting is not None:
+            while_waiting()
         return []
     jobs = max(1, min(jobs or os.cpu_count() or 1, total))
     results: list[Any] = [None] * total
@@ -255,6 +259,9 @@ def run_isolated(task: Callable[[Path], R], paths: Sequence[Path], *, on_failure
             busy = [s for s in pool.slots if s.outstanding]
             if not busy:
                 continue
+            if while_waiting is not None:
+                waiting, while_waiting = while_waiting, None
+                waiting()
             deadline = min(_since(s) for s in busy) + isolation.timeout
             waitables = [s.conn for s in busy] + [s.proc.sentinel for s in busy]
             ready = set(wait(waitables, timeout=max(0.0, deadline - time.monotonic())))

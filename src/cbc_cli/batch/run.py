@@ -25,10 +25,10 @@ Progress = Callable[[int, int], None]
 
 def run(paths: Sequence[Path], task: Callable[[Path], R], *, on_failure: Callable[..., R], context: tuple[Any, ...],
         jobs: int | None = None, progress: Progress | None = None, isolation: Isolation | None = DEFAULT_ISOLATION,
-        cache: bool = False) -> list[R]:
+        cache: bool = False, while_reading: Callable[[], None] | None = None) -> list[R]:
     """task(path) for every path, each in an isolated worker (isolation=None: in this process,
     for trusted files only). With cache, files whose bytes were judged before in the same
-    context are not read again."""
+    context are not read again. while_reading is called once, while the workers read."""
     limits = (isolation or DEFAULT_ISOLATION).limits
     paths = list(paths)
     results: list[Any] = [None] * len(paths)
@@ -56,13 +56,16 @@ def run(paths: Sequence[Path], task: Callable[[Path], R], *, on_failure: Callabl
     step = (lambda n, total: progress(done_before + n, len(paths))) if progress else None
     todo_paths = [paths[i] for i in todo]
     if isolation is None:
+        if while_reading is not None:
+            while_reading()
         fresh = []
         for n, p in enumerate(todo_paths, 1):
             fresh.append(task(p))
             if step:
                 step(n, len(todo_paths))
     else:
-        fresh = run_isolated(task, todo_paths, on_failure=on_failure, jobs=jobs, isolation=isolation, progress=step)
+        fresh = run_isolated(task, todo_paths, on_failure=on_failure, jobs=jobs, isolation=isolation, progress=step,
+                             while_waiting=while_reading)
     for i, r in zip(todo, fresh):
         results[i] = r
     if store is not None:
@@ -73,12 +76,13 @@ def run(paths: Sequence[Path], task: Callable[[Path], R], *, on_failure: Callabl
 
 def read_returns(paths: Sequence[Path], *, roster: Roster, edition: Edition, level: Level | None = None,
                  jobs: int | None = None, progress: Progress | None = None,
-                 isolation: Isolation | None = DEFAULT_ISOLATION, cache: bool = False) -> list[FileResult]:
+                 isolation: Isolation | None = DEFAULT_ISOLATION, cache: bool = False,
+                 while_reading: Callable[[], None] | None = None) -> list[FileResult]:
     """Every file read and judged as a 统计表."""
     limits = (isolation or DEFAULT_ISOLATION).limits
     task = partial(validate_file, roster=roster, edition=edition, level=level, limits=limits)
     return run(paths, task, on_failure=unreadable_result, context=("stats", edition, roster, level), jobs=jobs,
-               progress=progress, isolation=isolation, cache=cache)
+               progress=progress, isolation=isolation, cache=cache, while_reading=while_reading)
 
 
 def read_selfchecks(paths: Sequence[Path], *, roster: Roster, edition: Edition, jobs: int | None = None,

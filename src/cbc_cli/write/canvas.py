@@ -589,6 +589,12 @@ def _table_sheet_class() -> Any:
 _TABLE_SHEET: Any = None
 
 
+def ready_xlsx() -> None:
+    """Import xlsxwriter and make the table worksheet class ahead of the first XlsxBook (a
+    command calls this while its workers read, when the wait costs nothing)."""
+    _table_sheet_class()
+
+
 class XlsxBook(BookWriter):
     """A workbook written by xlsxwriter, in memory until saved (then atomically, like every file)."""
 
