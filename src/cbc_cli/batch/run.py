@@ -64,14 +64,32 @@ def run(paths: Sequence[Path], task: Callable[[Path], R], *, on_failure: Callabl
             if step:
                 step(n, len(todo_paths))
     else:
-        fresh = run_isolated(task, todo_paths, on_failure=on_failure, jobs=jobs, isolation=isolation, progress=step,
-                             while_waiting=while_reading)
+        fresh = run_isolated(_SentWithoutPath(task), todo_paths, on_failure=on_failure, jobs=jobs, isolation=isolation,
+                             progress=step, while_waiting=while_reading)
+        for p, r in zip(todo_paths, fresh):
+            if getattr(r, "path", p) is None:
+                r.path = p
     for i, r in zip(todo, fresh):
         results[i] = r
     if store is not None:
         store.put_many((keys[i], results[i]) for i in todo if keys[i])
         store.close()
     return results
+
+
+class _SentWithoutPath:
+    """The task, its result coming back from the worker without its path, which the parent
+    has already: a path costs more to unpickle than the rest of a result's header (~10 ms of
+    the parent's time for 1,000 returns)."""
+
+    def __init__(self, task: Callable[[Path], Any]):
+        self.task = task
+
+    def __call__(self, path: Path) -> Any:
+        result = self.task(path)
+        if hasattr(result, "path"):
+            result.path = None
+        return result
 
 
 def read_returns(paths: Sequence[Path], *, roster: Roster, edition: Edition, level: Level | None = None,

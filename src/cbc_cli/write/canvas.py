@@ -319,6 +319,7 @@ class OpenpyxlBook(BookWriter):
 # --- xlsxwriter ------------------------------------------------------------------------------
 
 NUMBER, TEXT, DATE = 0, 1, 2  # the kinds of plain table cell XlsxCanvas.row passes on
+LONG_TEXT = 32_767 // 2         # a text this long may be over Excel's limit in UTF-16 units: xlsxwriter checks it
 _XL_CHECK = {"whole": "integer", "decimal": "decimal", "date": "date", "text": "length"}
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 
@@ -366,29 +367,32 @@ class XlsxCanvas(Canvas):
             known = self._row_formats[id(styles)] = (styles, [fmt(style) for style in styles], {})
         formats, dated = known[1], known[2]
         plain: list[tuple[int, int, Any, Any]] = []  # (column, NUMBER/TEXT/DATE, value, format), in column order
-        other: list[tuple[int, Any, Style]] = []
+        add = plain.append
+        other: list[int] = []
+        long = False
         for c, value in enumerate(values):
             t = type(value)
             if t is int or t is float and math.isfinite(value):
-                plain.append((c, NUMBER, value, formats[c]))
+                add((c, NUMBER, value, formats[c]))
             elif t is str:
                 text = clean_text(value)
-                plain.append((c, TEXT, text, fmt(styles[c], True) if text.startswith(FORMULA_START) else formats[c]))
+                long = long or len(text) > LONG_TEXT
+                add((c, TEXT, text, fmt(styles[c], True) if text.startswith(FORMULA_START) else formats[c]))
             elif value is None:  # an empty table cell needs no cell at all (a thousand-row table has thousands)
                 continue
             elif t is Decimal and value.is_finite():
-                plain.append((c, NUMBER, _num(value), formats[c]))
+                add((c, NUMBER, _num(value), formats[c]))
             elif t is date:
                 f = dated.get(c)
                 if f is None:
                     f = dated[c] = fmt(styles[c].dated)
-                plain.append((c, DATE, ws._convert_date_time(datetime(value.year, value.month, value.day)), f))
+                add((c, DATE, ws._convert_date_time(datetime(value.year, value.month, value.day)), f))
             else:
-                other.append((c, value, styles[c]))
+                other.append(c)
         put_cells = getattr(ws, "put_cells", None)
-        if put_cells is not None:
+        if put_cells is not None and not long:
             put_cells(r, plain)
-        else:  # the stock worksheet (tests compare the two)
+        else:  # the stock worksheet (tests compare the two), or a text that may need cutting to Excel's limit
             for c, kind, value, f in plain:
                 if kind == NUMBER:
                     ws._write_number(r, c, value, f)
@@ -396,8 +400,8 @@ class XlsxCanvas(Canvas):
                     ws._write_string(r, c, value, f)
                 else:
                     ws._write_datetime(r, c, values[c], f)
-        for c, value, style in other:
-            self.put(row, c + 1, value, style)
+        for c in other:
+            self.put(row, c + 1, values[c], styles[c])
 
     def formula(self, row: int, col: int, formula: str, style: Style = PLAIN) -> None:
         self.ws.write_formula(row - 1, col - 1, formula, self.book.format(style))
@@ -493,27 +497,30 @@ def _table_sheet_class() -> Any:
         class TableSheet(Worksheet):  # type: ignore[misc]
             def put_cells(self, row: int, cells: list[tuple[int, int, Any, Any]]) -> None:
                 """One row's plain cells, (column, NUMBER/TEXT/DATE, value, format) in column
-                order, a date as its Excel serial: what _write_number, _write_string and
-                _write_datetime store, with the bounds checked once for the row."""
+                order, a date as its Excel serial and no text longer than LONG_TEXT: what
+                _write_number, _write_string and _write_datetime store, with the bounds
+                checked once for the row."""
                 if not cells:
                     return
-                long = any(kind == TEXT and len(value) > self.xls_strmax // 2 for _, kind, value, _ in cells)
-                if (self.constant_memory or long or self._check_dimensions(row, cells[0][0])
+                if (self.constant_memory or self._check_dimensions(row, cells[0][0])
                         or self._check_dimensions(row, cells[-1][0])):
-                    for col, kind, value, fmt in cells:  # the stock path: bounds, long texts
+                    for col, kind, value, fmt in cells:  # xlsxwriter's own path (it refuses what is out of bounds)
                         if kind == NUMBER:
                             self._write_number(row, col, value, fmt)
                         elif kind == TEXT:
                             self._write_string(row, col, value, fmt)
-                        else:
+                        elif not self._check_dimensions(row, col):
                             self.table[row][col] = CellDatetimeTuple(value, fmt)
                     return
                 table_row = self.table[row]
                 shared = self.str_table._get_shared_string_index
                 for col, kind, value, fmt in cells:
-                    table_row[col] = (new(CellNumberTuple, (value, fmt)) if kind == NUMBER
-                                      else new(CellStringTuple, (shared(value), fmt)) if kind == TEXT
-                                      else new(CellDatetimeTuple, (value, fmt)))
+                    if kind == NUMBER:
+                        table_row[col] = new(CellNumberTuple, (value, fmt))
+                    elif kind == TEXT:
+                        table_row[col] = new(CellStringTuple, (shared(value), fmt))
+                    else:
+                        table_row[col] = new(CellDatetimeTuple, (value, fmt))
 
             def _write_cell(self, row: int, col: int, cell: Any) -> None:
                 kind = cell.__class__
