@@ -67,58 +67,67 @@ def judge_stats(located: Located, ed: Edition, *, roster: Roster, level: Level |
     # what: every field, typed
     values: dict[str, int | Decimal | None] = {}
     broken: set[str] = set()
+    fields, problems, cells = located.fields, located.problems, result.cells
     for f in stats.fields:
-        rc = located.fields.get(f.code)
-        problem = located.problems.get(f.code)
+        code = f.code
+        rc = fields.get(code)
+        problem = problems.get(code) if problems else None
         if problem is not None:  # the layout could not tell where its value is: never guess
-            values[f.code] = None
-            broken.add(f.code)
+            values[code] = None
+            broken.add(code)
             issues.append(problem)
             continue
+        filled_here = lv in f.levels
         if rc is None:
-            values[f.code] = None
-            if lv in f.levels:
-                broken.add(f.code)
-                issues.append(finding("field-not-found", field=f.code, label=f.label, attachment=stats.attachment))
+            values[code] = None
+            if filled_here:
+                broken.add(code)
+                issues.append(finding("field-not-found", field=code, label=f.label, attachment=stats.attachment))
             continue
-        result.cells[f.code] = rc.where
+        where = cells[code] = rc.where
         raw = rc.raw
-        stale = (book is not None and type(raw) in (int, float) and raw == 0
+        t = type(raw)
+        if t is float and raw > 0 and raw.is_integer() and raw < 1e15 or t is int and raw > 0:
+            # a figure typed as a number (the common case): read as it is, no formula to look at
+            n = int(raw)
+            values[code] = Decimal(n) if f.kind == "money" else n
+            continue
+        stale = (book is not None and (t is int or t is float) and raw == 0
                  and book.is_stale_formula(rc.sheet, rc.cell))  # a formula saved with a 0 until opened (xlsxwriter)
-        if stale and lv not in f.levels:  # its value is unknown, and the level does not fill it: not read
-            values[f.code] = None
+        if stale and not filled_here:  # its value is unknown, and the level does not fill it: not read
+            values[code] = None
             continue
-        if book is not None and ((raw is None or raw == "") and lv in f.levels
+        if book is not None and ((raw is None or raw == "") and filled_here
                                  and book.is_blank_formula(rc.sheet, rc.cell) or stale):
-            broken.add(f.code)
-            values[f.code] = None
-            issues.append(finding("formula-no-value", field=f.code, cell=rc.where, label=f.label))
+            broken.add(code)
+            values[code] = None
+            issues.append(finding("formula-no-value", field=code, cell=where, label=f.label))
             continue
-        p = parse_number(raw, label=f.label, unit=f.unit, money=f.is_money, vocab=vocab)
+        p = parse_number(raw, label=f.label, unit=f.unit, money=f.kind == "money", vocab=vocab)
         if not p.ok:
-            broken.add(f.code)
-            values[f.code] = None
-            result.raw[f.code] = raw
-            issues.append(p.finding(field=f.code, cell=rc.where, value=raw))
+            broken.add(code)
+            values[code] = None
+            result.raw[code] = raw
+            issues.append(p.finding(field=code, cell=where, value=raw))
             continue
         if p.warning:
-            issues.append(p.warning_finding(field=f.code, cell=rc.where, value=raw))
-        values[f.code] = p.value
+            issues.append(p.warning_finding(field=code, cell=where, value=raw))
+        values[code] = p.value
 
     # which fields this level fills
     for f in stats.fields:
-        v = values.get(f.code)
+        code = f.code
+        v = values[code]
         if lv not in f.levels:
             if v:
-                issues.append(finding("not-for-level", field=f.code, cell=result.cells[f.code], value=fmt_number(v),
+                issues.append(finding("not-for-level", field=code, cell=cells[code], value=fmt_number(v),
                                       label=f.label, levels=_levels(f.levels), level=LEVEL_NAMES[lv]))
-                values[f.code] = None
-            elif v is None or f.code in broken:
-                values[f.code] = None
+                values[code] = None
+            elif v is None or code in broken:
+                values[code] = None
             # a 0 typed where this level does not fill: read as typed (0 adds nothing), no warning
-        elif v is None and f.code not in broken:
-            cell = result.cells.get(f.code)
-            issues.append(finding("required-missing", field=f.code, cell=cell, label=f.label))
+        elif v is None and code not in broken:
+            issues.append(finding("required-missing", field=code, cell=cells.get(code), label=f.label))
     result.values = values
     own = {f.code: (values[f.code] if lv in f.levels else None) for f in stats.fields}
     issues.extend(apply_rules(ed, own, lv, result.cells))  # a 0 typed where it is not filled is no figure
