@@ -16,6 +16,7 @@ def col_letters(col: int) -> str:
     return out
 
 
+@lru_cache(maxsize=16_384)  # the same few cells, return after return
 def ref(row: int, col: int) -> str:
     return f"{col_letters(col)}{row + 1}"
 

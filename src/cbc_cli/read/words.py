@@ -18,6 +18,10 @@ if TYPE_CHECKING:
 
 
 class Kind(Enum):
+    # members are singletons: hashed by identity, in C, not by name (the layout tests kinds
+    # against these sets tens of thousands of times a batch); nothing iterates over such a set
+    __hash__ = object.__hash__
+
     EMPTY = 0
     LABEL = 1          # a field's label (maybe with its value inline: '参与职工人数：120')
     UNIT_HEAD = 2      # 填报单位（章）：… (maybe with the unit, and even the date, in the same cell)
@@ -87,6 +91,7 @@ def looks_like_date(text: str) -> bool:
 
 
 @lru_cache(maxsize=8192)  # the same labels come back in every return of a batch
+@lru_cache(maxsize=16_384)  # the same labels come in return after return
 def norm_label(text: str) -> str:
     """What a label says, whatever way it was typed: '组织开展"查保促"工作\\n企事业单位数：' ->
     '组织开展查保促工作企事业单位数'."""
