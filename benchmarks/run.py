@@ -6,8 +6,9 @@
 Each round runs, as separate processes and in turn: the baseline (benchmarks/baseline_pandas.py),
 `cbc aggregate --no-cache` (cold: process start, read, judge, sum, write the summary) and
 `cbc aggregate` with a warm cache (a re-run over unchanged files). It reports the median wall
-time of each, the ratio to the baseline, and the peak memory of each process tree (sampled from
-/proc every 5 ms). Then, in this process, reading + judging alone with 2 workers (files/s), and
+time of each, its ratio to the baseline's median, the median and range of each round's own
+ratio (the runs of one round follow each other, so a slow spell of a shared machine slows
+both), and the peak memory of each process tree (sampled from /proc every 5 ms). Then, in this process, reading + judging alone with 2 workers (files/s), and
 `cbc --help`; and a 5,000-row hazard ledger read (`--ledger-only` for that figure alone). The
 machine is shared and noisy: compare ratios within one run, not across runs.
 Needs the bench extra: pip install -e '.[bench]'.
@@ -137,12 +138,19 @@ def main() -> None:
     base = medians.get("baseline (pandas + openpyxl)")
     count = sum(1 for p in folder.iterdir() if p.suffix in (".xlsx", ".xls"))
     print(f"\n{count} returns, {args.rounds} rounds, {args.jobs} workers, {os.cpu_count()} CPUs")
-    print("| run | median | vs baseline | peak memory |")
-    print("|---|---|---|---|")
+    # two ratios: of the medians, and the median of each round's own ratio (the baseline and cbc
+    # of one round run back to back, so a noisy machine's slow and fast spells hit both alike)
+    base_runs = runs.get("baseline (pandas + openpyxl)")
+    print("| run | median | vs baseline (medians) | vs baseline (per round: median, range) | peak memory |")
+    print("|---|---|---|---|---|")
     for name in commands:
         ratio = f"{base / medians[name]:.1f}×" if base else "—"
+        paired = "—"
+        if base_runs:
+            each = sorted(b / t for (b, _), (t, _) in zip(base_runs, runs[name]))
+            paired = f"{statistics.median(each):.1f}× ({each[0]:.1f}–{each[-1]:.1f})"
         peak = max(p for _, p in runs[name]) / 2**20
-        print(f"| {name} | {medians[name]:.2f} s | {ratio} | {peak:.0f} MB |")
+        print(f"| {name} | {medians[name]:.2f} s | {ratio} | {paired} | {peak:.0f} MB |")
 
     # reading + judging alone, in this process, with the workers
     from cbc_cli.batch.run import read_returns as read_all
@@ -156,9 +164,9 @@ def main() -> None:
         t = time.perf_counter()
         read_all(files, roster=ro, edition=ed, jobs=args.jobs)
         rates.append(len(files) / (time.perf_counter() - t))
-    print(f"| read + judge only ({args.jobs} workers) | {statistics.median(rates):,.0f} returns/s | | |")
+    print(f"| read + judge only ({args.jobs} workers) | {statistics.median(rates):,.0f} returns/s | | | |")
     helps = [timed([py, "-m", "cbc_cli", "--help"], env)[0] for _ in range(args.rounds)]
-    print(f"| cbc --help | {statistics.median(helps):.2f} s | | |")
+    print(f"| cbc --help | {statistics.median(helps):.2f} s | | | |")
     ledger_figures(work, env, args.rounds, args.ledger_rows)
 
 
@@ -181,10 +189,10 @@ def ledger_figures(work: Path, env: dict[str, str], rounds: int, n: int) -> None
         result = read_ledger(path, ed.ledger, edition=ed)
         reads.append(time.perf_counter() - t)
     assert result.rows == n, result.issues[:3]
-    print(f"| hazard ledger, {n:,} rows: read + check (in process) | {statistics.median(reads):.2f} s | | |")
+    print(f"| hazard ledger, {n:,} rows: read + check (in process) | {statistics.median(reads):.2f} s | | | |")
     cmd = [sys.executable, "-m", "cbc_cli", "ledger", str(path), "--period", "2020H2", "--format", "json"]
     runs = [timed(cmd, env) for _ in range(max(rounds, 3))]
-    print(f"| cbc ledger, {n:,} rows (end to end) | {statistics.median(t for t, _ in runs):.2f} s | | "
+    print(f"| cbc ledger, {n:,} rows (end to end) | {statistics.median(t for t, _ in runs):.2f} s | | | "
           f"{max(p for _, p in runs) / 2**20:.0f} MB |")
 
 
