@@ -15,7 +15,7 @@ from typing import Any
 
 from ..model.cells import parse_ref
 from . import zipdir
-from .guard import Guarded, Unreadable
+from .guard import Guarded, Unreadable, _unescape
 
 Merged = tuple[tuple[int, int], tuple[int, int]]
 
@@ -157,12 +157,6 @@ _REL = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"
 _REL_ALT = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"', re.S)
 _HAS_VALUE = re.compile(rb"<v>[^<]+</v>")
 _CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
-
-
-def _unescape(raw: bytes) -> str:
-    from html import unescape
-
-    return unescape(raw.decode("utf-8", "replace"))
 
 
 _CALC_ON_LOAD = re.compile(rb'<calcPr\b[^>]*\bfullCalcOnLoad="(1|true)"')

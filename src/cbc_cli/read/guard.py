@@ -348,9 +348,12 @@ def _check_content(name: str, part: bytes, limits: Limits, base: str) -> tuple[i
 
 
 def _unescape(raw: bytes) -> str:
+    text = raw.decode("utf-8", "replace")
+    if "&" not in text:  # nothing to unescape: the common case
+        return text
     from html import unescape
 
-    return unescape(raw.decode("utf-8", "replace"))
+    return unescape(text)
 
 
 def _col_number(letters: bytes) -> int:

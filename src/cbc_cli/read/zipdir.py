@@ -61,7 +61,9 @@ def directory(data: bytes, max_members: int) -> list[Member]:
         raw = data[pos + 46:pos + 46 + name_len]
         if 0xFFFFFFFF in (compressed, size, offset):
             raise ZipError("zip64 member", suspicious=True)
-        name = raw.decode("utf-8" if flags & 0x800 else "cp437", errors="replace")
+        # an ASCII name reads the same in UTF-8 and cp437 (and decodes fastest as ASCII)
+        name = raw.decode("ascii") if raw.isascii() else raw.decode("utf-8" if flags & 0x800 else "cp437",
+                                                                        errors="replace")
         members.append(Member(name, flags, method, crc, compressed, size, offset))
         pos += 46 + name_len + extra_len + comment_len
     return members
