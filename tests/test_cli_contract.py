@@ -17,6 +17,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cbc_cli import i18n
@@ -300,3 +302,45 @@ def test_status_without_a_contact_stops_before_reading_or_recording(tmp_path):
     assert result.exit_code == 2 and "[contact]" in result.output
     later = run("status", d, "--config", cfg, "--format", "json")
     assert json.loads(later.stdout)["since_last"] is None   # the failed run was not recorded
+
+
+def test_terminal_tables_break_lines_as_chinese_text_does():
+    """A note is broken between Chinese characters, never inside a number, a date or a cell
+    (a clerk saw '（2,' and '920）' on two lines), and no text is lost."""
+    from rich.console import Console
+
+    from cbc_cli.render import Table, _divide
+
+    note = ("未计入，需重报：统计表!D5：其中化工行业参与职工人数（2,920）大于参与职工人数（2,800），"
+            "“其中”数不能超过总数，请核对。截止 2020-06-01（临港区总工会.xlsx）")
+    whole = ["（2,920）", "（2,800），", "2020-06-01", "表!D5：", "会.xlsx）"]
+    for width in range(12, 60):
+        cuts = [0, *_divide(note, width, True), len(note)]
+        lines = [note[a:b] for a, b in zip(cuts, cuts[1:])]
+        assert "".join(lines) == note
+        for piece in whole:
+            assert any(piece in line for line in lines), (width, piece, lines)
+    t = Table()
+    t.add_column("单位")
+    t.add_column("说明", overflow="fold")
+    t.add_row("威海火炬高技术产业开发区总工会", note)
+    out = Console(width=60, record=True, color_system=None, file=__import__("io").StringIO())
+    out.print(t)
+    text = out.export_text()
+    assert "…" not in text and "2,920" in text and "2,800" in text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="报送统计表参与职工人数（）“”，。、：abcXYZ0123456789,.-_! ", min_size=1, max_size=80),
+       st.integers(min_value=2, max_value=40))
+def test_every_line_of_a_wrapped_note_fits_and_nothing_is_lost(text, width):
+    from rich.cells import cell_len
+
+    from cbc_cli.render import _divide
+
+    offsets = _divide(text, width, True)
+    assert offsets == sorted(set(offsets)) and all(0 < o < len(text) for o in offsets)
+    cuts = [0, *offsets, len(text)]
+    lines = [text[a:b] for a, b in zip(cuts, cuts[1:])]
+    assert "".join(lines) == text
+    assert all(cell_len(line.rstrip()) <= width for line in lines)

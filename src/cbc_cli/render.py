@@ -36,9 +36,115 @@ class _LazyConsole:
 
 
 def Table(*args: Any, **kwargs: Any) -> Any:  # noqa: N802 - stands in for rich.table.Table
-    from rich.table import Table as RichTable
+    """A rich table whose text cells break lines as Chinese text does (see _breakable_text)."""
+    global _TABLE
+    if _TABLE is None:
+        from rich.markup import render
+        from rich.table import Table as RichTable
 
-    return RichTable(*args, **kwargs)
+        class ChineseTable(RichTable):  # type: ignore[misc]
+            def add_row(self, *renderables: Any, **kwargs: Any) -> None:
+                super().add_row(*(_breakable_text(render(r)) if isinstance(r, str) else r for r in renderables),
+                                **kwargs)
+
+        _TABLE = ChineseTable
+    return _TABLE(*args, **kwargs)
+
+
+_TABLE: Any = None
+_TEXT: Any = None
+# never at the start of a line / never at the end of one (the usual Chinese line-breaking rules,
+# with ASCII punctuation so that '2,920' and '统计表.xlsx' stay whole)
+_NO_START = frozenset("）)」』】〕》〉”’，。、；：！？…%,.;:!?")
+_NO_END = frozenset("（(「『【〔《〈“‘")
+
+
+def _break_points(text: str) -> list[int]:
+    """Where a line of this text may break: between two characters when either is wide (Chinese)
+    or after a space, never inside a run of ASCII (a number, a file name, a cell), never before
+    closing or after opening punctuation."""
+    import unicodedata
+
+    points = []
+    for i in range(1, len(text)):
+        a, b = text[i - 1], text[i]
+        if b.isspace() or b in _NO_START or a in _NO_END:
+            continue
+        if a.isspace() or unicodedata.east_asian_width(a) in "WF" or unicodedata.east_asian_width(b) in "WF":
+            points.append(i)
+    return points
+
+
+def _divide(text: str, width: int, fold: bool) -> list[int]:
+    """rich's divide_line, breaking only where _break_points allows (a piece wider than the
+    column is still folded, as rich folds a long word)."""
+    from rich.cells import cell_len, chop_cells
+
+    offsets: list[int] = []
+    used = 0
+    bounds = [0, *_break_points(text), len(text)]
+    for start, end in zip(bounds, bounds[1:]):
+        piece = text[start:end]
+        size = cell_len(piece.rstrip())
+        if used + size <= width:
+            used += cell_len(piece)
+            continue
+        if size > width and fold:
+            parts = chop_cells(piece, width=width - used) if used and width - used >= 2 else []
+            if not parts:
+                if start:
+                    offsets.append(start)
+                parts = chop_cells(piece, width=width)
+                used = 0
+            at = start
+            for part in parts[:-1]:
+                at += len(part)
+                offsets.append(at)
+            used = cell_len(parts[-1]) if len(parts) > 1 or not used else used + cell_len(parts[-1])
+            continue
+        if start:
+            offsets.append(start)
+        used = cell_len(piece)
+    return offsets
+
+
+def _breakable_text(text: Any) -> Any:
+    """A rich Text that wraps by _divide, and tells the table its narrowest unbreakable piece."""
+    global _TEXT
+    if _TEXT is None:
+        from rich.cells import cell_len
+        from rich.measure import Measurement
+        from rich.text import Lines, Text
+
+        class ChineseText(Text):  # type: ignore[misc]
+            def wrap(self, console: Any, width: int, *, justify: Any = None, overflow: Any = None,
+                     tab_size: int = 8, no_wrap: Any = None) -> Lines:
+                if no_wrap or self.no_wrap or overflow == "ignore":
+                    return super().wrap(console, width, justify=justify, overflow=overflow, tab_size=tab_size,
+                                        no_wrap=no_wrap)
+                wrap_overflow = overflow or self.overflow or "fold"
+                lines = Lines()
+                for line in self.split(allow_blank=True):
+                    pieces = line.divide(_divide(line.plain, width, wrap_overflow == "fold"))
+                    for piece in pieces:
+                        piece.rstrip_end(width)
+                        piece.truncate(width, overflow=wrap_overflow)
+                    lines.extend(pieces)
+                return lines
+
+            def __rich_measure__(self, console: Any, options: Any) -> Measurement:
+                widest = max((cell_len(line) for line in self.plain.splitlines()), default=0)
+                pieces = [0]
+                for line in self.plain.splitlines():
+                    bounds = [0, *_break_points(line), len(line)]
+                    pieces += [cell_len(line[a:b].rstrip()) for a, b in zip(bounds, bounds[1:])]
+                return Measurement(max(pieces), widest)
+
+        _TEXT = ChineseText
+    if not isinstance(text, _TEXT):
+        text = _TEXT(text.plain, style=text.style, justify=text.justify, overflow=text.overflow,
+                     no_wrap=text.no_wrap, end=text.end, spans=list(text.spans))
+    return text
 
 
 console: Any = _LazyConsole(highlight=False)
