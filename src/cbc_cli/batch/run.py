@@ -87,8 +87,11 @@ class _SentWithoutPath:
 
     def __call__(self, path: Path) -> Any:
         result = self.task(path)
-        if hasattr(result, "path"):
-            result.path = None
+        try:
+            if hasattr(result, "path"):
+                result.path = None
+        except AttributeError:  # a frozen result (dataclasses.FrozenInstanceError is one) keeps its path
+            pass
         return result
 
 
