@@ -328,6 +328,12 @@ def test_terminal_tables_break_lines_as_chinese_text_does():
     out.print(t)
     text = out.export_text()
     assert "…" not in text and "2,920" in text and "2,800" in text
+    right = Table()
+    right.add_column("合计", justify="right")
+    right.add_row("478")
+    right.add_row("41,426")
+    out.print(right)
+    assert "│    478 │" in out.export_text()  # columns keep their alignment
 
 
 @settings(max_examples=300, deadline=None)

@@ -122,12 +122,17 @@ def _breakable_text(text: Any) -> Any:
                 if no_wrap or self.no_wrap or overflow == "ignore":
                     return super().wrap(console, width, justify=justify, overflow=overflow, tab_size=tab_size,
                                         no_wrap=no_wrap)
+                wrap_justify = justify or self.justify or "default"
                 wrap_overflow = overflow or self.overflow or "fold"
                 lines = Lines()
                 for line in self.split(allow_blank=True):
+                    if "\t" in line:
+                        line.expand_tabs(tab_size)
                     pieces = line.divide(_divide(line.plain, width, wrap_overflow == "fold"))
                     for piece in pieces:
                         piece.rstrip_end(width)
+                    pieces.justify(console, width, justify=wrap_justify, overflow=wrap_overflow)
+                    for piece in pieces:
                         piece.truncate(width, overflow=wrap_overflow)
                     lines.extend(pieces)
                 return lines
