@@ -103,6 +103,9 @@ def judge_stats(located: Located, ed: Edition, *, roster: Roster, level: Level |
             values[code] = None
             issues.append(finding("formula-no-value", field=code, cell=where, label=f.label))
             continue
+        if raw is None:  # an empty cell: nothing to read (what parse_number would say)
+            values[code] = None
+            continue
         p = parse_number(raw, label=f.label, unit=f.unit, money=f.kind == "money", vocab=vocab)
         if not p.ok:
             broken.add(code)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from decimal import Decimal
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
@@ -202,8 +202,9 @@ class StatsForm(_Strict):
     def field(self, code: str) -> StatsField:
         return self.by_code[code]
 
-    @property
+    @cached_property
     def by_code(self) -> dict[str, StatsField]:
+        """The fields by code (made once: the rules and the writers look fields up per return)."""
         return {f.code: f for f in self.fields}
 
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ..model.cells import ref
+from ..model.cells import parse_ref, ref
 from ..model.findings import Issue, finding
 from .grid import Book, Sheet
 from .layout import Grid, read_layout
@@ -77,11 +77,18 @@ def read_identity(book: Book) -> dict[str, str]:
     return out
 
 
+def _identity_cells(ed: Edition) -> list[tuple[str, str, str, str, tuple[int, int], str]]:
+    """Per field, once per edition: code, identity key, value cell, label cell, the label cell's
+    (row, column) and the label as norm_label reads it."""
+    return [(f.code, f"field:{f.code}", f.value_cell, f.label_cell, parse_ref(f.label_cell), norm_label(f.label))
+            for f in ed.stats.fields]
+
+
 def _identity_fits(sheet: Sheet, ed: Edition) -> bool:
     """The form's labels are still where the identity says (no rows inserted or deleted)."""
-    for f in ed.stats.fields:
-        value = sheet.at(f.label_cell)
-        if not isinstance(value, str) or norm_label(value) != norm_label(f.label):
+    for _, _, _, _, (r, c), label in ed.derived("identity-cells", _identity_cells):
+        value = sheet.value(r, c)
+        if not isinstance(value, str) or norm_label(value) != label:
             return False
     return True
 
@@ -142,10 +149,11 @@ def _shown(raw: Any) -> str:
 
 def _from_identity(sheet: Sheet, ident: dict[str, str], ed: Edition) -> Located:
     loc = Located("stats", sheet.name, by_identity=True, identity=ident)
-    for f in ed.stats.fields:
-        cell = ident.get(f"field:{f.code}", f.value_cell)
-        loc.fields[f.code] = RawCell(sheet.name, cell, sheet.at(cell))
-        loc.sources[f.code] = Source(f"{sheet.name}!{f.label_cell}", HOW_IDENTITY)
+    name, fields, sources, at = sheet.name, loc.fields, loc.sources, sheet.at
+    for code, key, value_cell, label_cell, _, _ in ed.derived("identity-cells", _identity_cells):
+        cell = ident.get(key, value_cell)
+        fields[code] = RawCell(name, cell, at(cell))
+        sources[code] = Source(f"{name}!{label_cell}", HOW_IDENTITY)
     unit_cell = ident.get("unit_cell", ed.stats.unit_cell)
     date_cell = ident.get("date_cell", ed.stats.date_cell)
     loc.unit = RawCell(sheet.name, unit_cell, sheet.at(unit_cell))
