@@ -50,7 +50,8 @@ def _edition(edition: str | Edition | None) -> Edition:
 def validate_file(path: str | Path, *, roster: Roster | None = None, level: Level | None = None,
                   edition: str | Edition | None = None, limits: Limits = DEFAULT_LIMITS) -> FileResult:
     """Read and judge one 统计表. Never raises for a bad file."""
-    result = judge_file(Path(path), "stats", roster=roster, level=level, edition=edition, limits=limits)
+    result = judge_file(path if isinstance(path, Path) else Path(path), "stats", roster=roster, level=level,
+                        edition=edition, limits=limits)
     return result  # type: ignore[return-value]
 
 

@@ -84,9 +84,18 @@ class Book:
         return cell in self._formulas.get(sheet, ())
 
 
+_CALAMINE: Any = None
+
+
 def read_book(g: Guarded, wanted: set[str] | None = None) -> Book:
     """Every sheet's grid (or only those named in wanted, when given)."""
-    from python_calamine import CalamineError, CalamineWorkbook, PasswordError
+    global _CALAMINE
+    if _CALAMINE is None:  # imported on first use (cbc --help never needs it), then kept at hand
+        import python_calamine
+
+        _CALAMINE = python_calamine
+    CalamineError, CalamineWorkbook, PasswordError = (_CALAMINE.CalamineError, _CALAMINE.CalamineWorkbook,
+                                                      _CALAMINE.PasswordError)
 
     try:
         wb = CalamineWorkbook.from_filelike(BytesIO(g.data))

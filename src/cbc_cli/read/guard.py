@@ -53,7 +53,7 @@ _SST_COUNT = re.compile(rb'<sst\b[^>]*?\b(?:uniqueCount|count)="(\d+)"')
 
 def guard(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Guarded:
     """Read the file once and decide whether a parser may see it."""
-    path = Path(path)
+    path = path if isinstance(path, Path) else Path(path)
     try:
         size = path.stat().st_size
     except OSError as exc:
