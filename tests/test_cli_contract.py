@@ -313,13 +313,16 @@ def test_terminal_tables_break_lines_as_chinese_text_does():
 
     note = ("未计入，需重报：统计表!D5：其中化工行业参与职工人数（2,920）大于参与职工人数（2,800），"
             "“其中”数不能超过总数，请核对。截止 2020-06-01（临港区总工会.xlsx）")
-    whole = ["（2,920）", "（2,800），", "2020-06-01", "表!D5：", "会.xlsx）"]
+    from rich.cells import cell_len
+
+    whole = ["（2,920）", "（2,800），", "2020-06-01", "表!D5：", "（临港区总工会.xlsx）"]
     for width in range(12, 60):
         cuts = [0, *_divide(note, width, True), len(note)]
         lines = [note[a:b] for a, b in zip(cuts, cuts[1:])]
         assert "".join(lines) == note
-        for piece in whole:
-            assert any(piece in line for line in lines), (width, piece, lines)
+        for piece in whole:  # kept on one line wherever a line can hold it
+            if cell_len(piece) <= width:
+                assert any(piece in line for line in lines), (width, piece, lines)
     t = Table()
     t.add_column("单位")
     t.add_column("说明", overflow="fold")

@@ -65,14 +65,24 @@ def _break_points(text: str) -> list[int]:
     closing or after opening punctuation."""
     import unicodedata
 
+    from rich.cells import cell_len
+
+    whole = set()  # a short bracketed aside stays on one line: （高区总工会.xlsx）, （更正）
+    for m in _ASIDE.finditer(text):
+        if cell_len(m.group()) <= _ASIDE_WIDTH:
+            whole.update(range(m.start() + 1, m.end()))
     points = []
     for i in range(1, len(text)):
         a, b = text[i - 1], text[i]
-        if b.isspace() or b in _NO_START or a in _NO_END:
+        if b.isspace() or b in _NO_START or a in _NO_END or i in whole:
             continue
         if a.isspace() or unicodedata.east_asian_width(a) in "WF" or unicodedata.east_asian_width(b) in "WF":
             points.append(i)
     return points
+
+
+_ASIDE = re.compile(r"[（(][^（()）\s]*[)）]")
+_ASIDE_WIDTH = 24
 
 
 def _divide(text: str, width: int, fold: bool) -> list[int]:
