@@ -456,18 +456,25 @@ def aggregate_cmd(
     found = scan(paths, recursive)
     _nothing(found, fmt, verbose, "统计表")
 
-    def work():  # type: ignore[no-untyped-def]
-        from .report import write_html
-        from .write.files import all_or_none, check_outputs
-        from .write.summary import write_summary
-
+    def ready() -> None:  # while the workers read: the imports that writing the outputs needs
         from .write.canvas import ready_xlsx
+        from .write.summary import write_summary  # noqa: F401
+
+        ready_xlsx()
+        if html is not None:
+            from .report import write_html  # noqa: F401
+
+    def work():  # type: ignore[no-untyped-def]
+        from .write.files import all_or_none, check_outputs
 
         with progress_bar(enabled=fmt != "json") as progress:
             summary = aggregate(paths, recursive=recursive, roster=roster, period=p, own_file=own,
                                 strict_roster=strict_roster, edition=edition, level=lv, jobs=jobs,
                                 progress=progress, cache=not no_cache, previous=previous, found=found,
-                                while_reading=ready_xlsx)
+                                while_reading=ready)
+        from .report import write_html
+        from .write.summary import write_summary
+
         target = default_target(summary.period)
         check_outputs([(target, (".xlsx",))], force)
         with all_or_none():
