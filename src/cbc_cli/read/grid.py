@@ -8,9 +8,9 @@ top-left cell, and the merged ranges are kept so a reader can step over them.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from io import BytesIO
-from collections.abc import Callable
 from typing import Any
 
 from ..model.cells import parse_ref
