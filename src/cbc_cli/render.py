@@ -99,18 +99,15 @@ def _divide(text: str, width: int, fold: bool) -> list[int]:
         if used + size <= width:
             used += cell_len(piece)
             continue
-        if size > width and fold:
-            parts = chop_cells(piece, width=width - used) if used and width - used >= 2 else []
-            if not parts:
-                if start:
-                    offsets.append(start)
-                parts = chop_cells(piece, width=width)
-                used = 0
+        if size > width and fold:  # as rich folds a long word: on lines of its own
+            if used:
+                offsets.append(start)
+            parts = chop_cells(piece, width=width)
             at = start
             for part in parts[:-1]:
                 at += len(part)
                 offsets.append(at)
-            used = cell_len(parts[-1]) if len(parts) > 1 or not used else used + cell_len(parts[-1])
+            used = cell_len(parts[-1])
             continue
         if start:
             offsets.append(start)
