@@ -71,8 +71,9 @@ def status(paths: Iterable[str | Path], *, today: date | None = None, recursive:
     roster = roster if roster is not None else default_roster()
     isolation = roster.isolation() if isolation is DEFAULT_ISOLATION else isolation
     files = list(find_received(paths, recursive))
+    digests: dict[Path, str] = {}  # the cache's content hashes, which the history keeps too
     read = read_returns(files, roster=roster, edition=ed, level=level, jobs=jobs, progress=progress,
-                        isolation=isolation, cache=cache)
+                        isolation=isolation, cache=cache, digests=digests)
     readable = [r for r in read if r.readable and r.form == "stats"]
     unreadable = [r for r in read if not (r.readable and r.form == "stats")]
     # A file that is in the folder has come. Only a replay (--today) holds back returns dated after
@@ -111,7 +112,8 @@ def status(paths: Iterable[str | Path], *, today: date | None = None, recursive:
     if history:
         store = history if isinstance(history, History) else History()
         try:
-            report.since_last = remember(store, paths, report, set(r.path for r in later), now or datetime.now())
+            report.since_last = remember(store, paths, report, set(r.path for r in later), now or datetime.now(),
+                                         digests)
         finally:
             if store is not history:
                 store.close()
@@ -178,8 +180,10 @@ class _Book:
         return list(self.others.values())
 
 
-def remember(store: History, paths: list[Path], report: StatusReport, later: set[Path], now: datetime) -> SinceLast | None:
-    """Record this run, and say what changed since the last one over the same folder."""
+def remember(store: History, paths: list[Path], report: StatusReport, later: set[Path], now: datetime,
+             digests: dict[Path, str] | None = None) -> SinceLast | None:
+    """Record this run, and say what changed since the last one over the same folder (a file's
+    content hash from digests when the cache has worked it out, else from its bytes)."""
     from .batch.cache import content_key
 
     key = folder_key(paths, str(report.period))
@@ -190,7 +194,7 @@ def remember(store: History, paths: list[Path], report: StatusReport, later: set
             if p in later:
                 continue
             try:
-                digest = content_key(p.read_bytes())
+                digest = (digests or {}).get(p) or content_key(p.read_bytes())
                 where = str(p.resolve())
             except OSError:
                 continue

@@ -41,6 +41,22 @@ def cache_dir() -> Path:
     return Path(base) / "cbc"
 
 
+def open_store(path: Path, *setup: str) -> sqlite3.Connection | None:
+    """A SQLite file of cbc's cache folder, opened and set up (tables, pragmas); None where it
+    cannot be (a folder that cannot be written): cbc then runs without what it keeps there."""
+    db = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(path, timeout=5, isolation_level=None)
+        for statement in setup:
+            db.execute(statement)
+    except (OSError, sqlite3.Error):
+        if db is not None:
+            db.close()
+        return None
+    return db
+
+
 @cache
 def code_hash() -> str:
     """A hash of cbc's installed code and data: any change to how a file is read or judged
@@ -92,16 +108,9 @@ class ResultCache:
     def __init__(self, context: str, directory: Path | None = None):
         self.context = context
         self.path = (directory or cache_dir()) / "results.sqlite"
-        self.db: sqlite3.Connection | None = None
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(self.path, timeout=5, isolation_level=None)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, result TEXT NOT NULL, "
-                            "used REAL NOT NULL)")
-        except (OSError, sqlite3.Error):
-            self.db = None  # no cache rather than no result
+        self.db = open_store(self.path, "PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
+                             "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, result TEXT NOT NULL, "
+                             "used REAL NOT NULL)")  # None: no cache rather than no result
 
     def _key(self, content: str) -> str:
         return f"{self.context}:{content}"

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from .cache import cache_dir
+from .cache import cache_dir, open_store
 
 SCHEMA = 1
 
@@ -36,15 +36,11 @@ def folder_key(paths: list[Path], period: str) -> str:
 class History:
     def __init__(self, directory: Path | None = None):
         self.path = (directory or cache_dir()) / "status-history.sqlite"
-        self.db: sqlite3.Connection | None = None
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(self.path, timeout=5, isolation_level=None)
-            self.db.execute("CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY, schema INTEGER NOT NULL, "
-                            "folder TEXT NOT NULL, at TEXT NOT NULL, today TEXT NOT NULL, data TEXT NOT NULL)")
-            self.db.execute("CREATE INDEX IF NOT EXISTS runs_folder ON runs (folder, today, at)")
-        except (OSError, sqlite3.Error):
-            self.db = None  # no history rather than no status
+        self.db = open_store(self.path,
+                             "CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY, schema INTEGER NOT NULL, "
+                             "folder TEXT NOT NULL, at TEXT NOT NULL, today TEXT NOT NULL, data TEXT NOT NULL)",
+                             "CREATE INDEX IF NOT EXISTS runs_folder ON runs (folder, today, at)")
+        # None: no history rather than no status
 
     def last(self, folder: str, today: date) -> Run | None:
         """The latest run over the same folder looking as of this day or earlier (a replay with

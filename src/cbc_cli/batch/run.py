@@ -25,10 +25,12 @@ Progress = Callable[[int, int], None]
 
 def run(paths: Sequence[Path], task: Callable[[Path], R], *, on_failure: Callable[..., R], context: tuple[Any, ...],
         jobs: int | None = None, progress: Progress | None = None, isolation: Isolation | None = DEFAULT_ISOLATION,
-        cache: bool = False, while_reading: Callable[[], None] | None = None) -> list[R]:
+        cache: bool = False, while_reading: Callable[[], None] | None = None,
+        digests: dict[Path, str] | None = None) -> list[R]:
     """task(path) for every path, each in an isolated worker (isolation=None: in this process,
     for trusted files only). With cache, files whose bytes were judged before in the same
-    context are not read again. while_reading is called once, while the workers read."""
+    context are not read again. while_reading is called once, while the workers read. digests,
+    when given, gets the content hash (cache.content_key) of each file the cache hashed."""
     limits = (isolation or DEFAULT_ISOLATION).limits
     paths = list(paths)
     results: list[Any] = [None] * len(paths)
@@ -45,6 +47,8 @@ def run(paths: Sequence[Path], task: Callable[[Path], R], *, on_failure: Callabl
                 if 0 < st.st_size <= limits.max_bytes:
                     keys[i] = content_key(p.read_bytes())
                     mtimes[i] = st.st_mtime
+                    if digests is not None:
+                        digests[p] = keys[i]
             except OSError:
                 pass
         hits = store.get_many(k for k in keys if k)
@@ -98,12 +102,13 @@ class _SentWithoutPath:
 def read_returns(paths: Sequence[Path], *, roster: Roster, edition: Edition, level: Level | None = None,
                  jobs: int | None = None, progress: Progress | None = None,
                  isolation: Isolation | None = DEFAULT_ISOLATION, cache: bool = False,
-                 while_reading: Callable[[], None] | None = None) -> list[FileResult]:
+                 while_reading: Callable[[], None] | None = None,
+                 digests: dict[Path, str] | None = None) -> list[FileResult]:
     """Every file read and judged as a 统计表."""
     limits = (isolation or DEFAULT_ISOLATION).limits
     task = partial(validate_file, roster=roster, edition=edition, level=level, limits=limits)
     return run(paths, task, on_failure=unreadable_result, context=("stats", edition, roster, level), jobs=jobs,
-               progress=progress, isolation=isolation, cache=cache, while_reading=while_reading)
+               progress=progress, isolation=isolation, cache=cache, while_reading=while_reading, digests=digests)
 
 
 def read_selfchecks(paths: Sequence[Path], *, roster: Roster, edition: Edition, jobs: int | None = None,
