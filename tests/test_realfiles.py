@@ -26,7 +26,7 @@ from cbc_cli.model.limits import Limits
 from cbc_cli.read import zipdir
 from cbc_cli.read.grid import read_book
 from cbc_cli.read.guard import Unreadable, guard
-from tests.hostile import HEAD, rezip
+from tests.hostile import HEAD, _read, rezip
 
 DATA = Path(__file__).parent / "data" / "realfiles"
 ROOT = Path(__file__).parent.parent
@@ -106,6 +106,54 @@ def test_parts_a_reader_parses_keep_the_strict_checks(tmp_path):
     rels = tmp_path / "doctype-in-rels.xlsx"
     rels.write_bytes(rezip(base, replace={"customXml/_rels/item1.xml.rels": HEAD + b"<!DOCTYPE r SYSTEM 'http://x/'><r/>"}))
     assert verdict(rels) == ("suspicious-file", "doctype")
+
+
+def _same_crc(body: bytes, crc: int) -> bytes:
+    """body with its last 4 bytes chosen so that its CRC-32 is crc (CRC-32 is affine over GF(2))."""
+    import zlib
+
+    head = body[:-4]
+    base = zlib.crc32(head + b"\0\0\0\0")
+    columns = [zlib.crc32(head + (1 << bit).to_bytes(4, "little")) ^ base for bit in range(32)]
+    basis: list[tuple[int, int]] = []  # (vector, which of the 32 bits make it), distinct top bits
+    for i, col in enumerate(columns):
+        vec, made = col, 1 << i
+        for bvec, bmade in basis:
+            if vec ^ bvec < vec:  # bvec's top bit is set in vec
+                vec, made = vec ^ bvec, made ^ bmade
+        if vec:
+            basis = sorted([*basis, (vec, made)], reverse=True)
+    want, pick = crc ^ base, 0
+    for bvec, bmade in basis:
+        if want ^ bvec < want:
+            want, pick = want ^ bvec, pick ^ bmade
+    assert want == 0
+    forged = head + pick.to_bytes(4, "little")
+    assert zlib.crc32(forged) == crc
+    return forged
+
+
+def test_a_part_like_one_checked_before_is_checked_again_unless_its_bytes_are_the_same(tmp_path):
+    """The guard remembers template parts that passed (styles, theme, workbook) by their stored
+    bytes, not by CRC and size, which a crafted part can match: a DOCTYPE styles part with the
+    CRC-32 and size of a benign one seen just before is still refused."""
+    import zlib
+
+    base = (DATA / "customxml.xlsx").read_bytes()
+    styles = _read(base, "xl/styles.xml")
+    first = tmp_path / "first.xlsx"
+    first.write_bytes(base)
+    assert verdict(first) == ("read", None)
+    again = guard(first)
+    assert verdict(first) == ("read", None) and guard(first).parts == again.parts  # remembered: the same parts
+    evil = HEAD + b'<!DOCTYPE x [<!ENTITY e "x">]><x/>'
+    evil = evil + b" " * (len(styles) - len(evil))
+    forged = _same_crc(evil, zlib.crc32(styles))
+    assert len(forged) == len(styles) and forged != styles and zlib.crc32(forged) == zlib.crc32(styles)
+    crafted = tmp_path / "crafted.xlsx"
+    crafted.write_bytes(rezip(base, replace={"xl/styles.xml": forged}))
+    assert verdict(crafted) == ("suspicious-file", "doctype")
+    assert verdict(first) == ("read", None)
 
 
 def test_customxml_parts_keep_the_size_and_ratio_checks(tmp_path):

@@ -79,13 +79,14 @@ def judge_file(path: Path, form: Form, *, roster: Roster | None = None, level: L
     ed = _edition(edition)
     roster = roster if roster is not None else default_roster()
     try:
-        mtime = path.stat().st_mtime
+        stat: os.stat_result | None = path.stat()
+        mtime = stat.st_mtime  # type: ignore[union-attr]
     except OSError:
-        mtime = 0.0
+        stat, mtime = None, 0.0
     book = None
     result: FileResult | ScoreResult
     try:
-        book = read_book(guard(path, limits))
+        book = read_book(guard(path, limits, stat=stat))
         if form == "stats":
             result = judge_stats(locate_stats(book, ed), ed, roster=roster, level=level, path=path, book=book)
         else:

@@ -7,6 +7,7 @@ that fails is turned away with one clear Chinese reason (`Unreadable`).
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,11 +52,12 @@ _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _SST_COUNT = re.compile(rb'<sst\b[^>]*?\b(?:uniqueCount|count)="(\d+)"')
 
 
-def guard(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Guarded:
-    """Read the file once and decide whether a parser may see it."""
+def guard(path: str | Path, limits: Limits = DEFAULT_LIMITS, *, stat: os.stat_result | None = None) -> Guarded:
+    """Read the file once and decide whether a parser may see it. stat: the file's, when the
+    caller has just taken it."""
     path = path if isinstance(path, Path) else Path(path)
     try:
-        size = path.stat().st_size
+        size = (stat or path.stat()).st_size
     except OSError as exc:
         raise Unreadable("unreadable", error=exc.strerror or exc) from None
     if size == 0:
@@ -198,14 +200,24 @@ def _guard_zip(path: Path, data: bytes, limits: Limits) -> Guarded:
             continue  # read by no reader: the size and ratio checks above are all it needs
         whole = _is_scanned_whole(name, fmt, base)
         try:
-            if whole or m.size <= limits.max_xml_scan:
-                # all of it, checked against its size and CRC: a size that lies (a "0-byte" part
-                # that inflates to gigabytes) is caught here, before a reader trusts it
+            if whole:
                 part = parts[name] = zipdir.read(data, m)
             else:
-                part = zipdir.read(data, m, 512)  # the prolog is in a real part's first bytes
-                if not _PROLOG.match(part):
-                    part = zipdir.read(data, m, limits.max_xml_scan)
+                raw = zipdir.stored_bytes(data, m)
+                key = (name, m.method, m.crc, m.size, limits.max_xml_scan)
+                seen = _PASSED.get(key)
+                if seen is not None and seen[0] == raw:  # the very bytes checked before
+                    if seen[1] is not None:
+                        parts[name] = seen[1]
+                    continue
+                if m.size <= limits.max_xml_scan:
+                    # all of it, checked against its size and CRC: a size that lies (a "0-byte" part
+                    # that inflates to gigabytes) is caught here, before a reader trusts it
+                    part = parts[name] = zipdir.read(data, m, raw=raw)
+                else:
+                    part = zipdir.read(data, m, 512, raw)  # the prolog is in a real part's first bytes
+                    if not _PROLOG.match(part):
+                        part = zipdir.read(data, m, limits.max_xml_scan, raw)
         except zipdir.ZipError:
             raise Unreadable("corrupt-file", "inflate") from None
         _check_prolog(part)
@@ -213,8 +225,25 @@ def _guard_zip(path: Path, data: bytes, limits: Limits) -> Guarded:
             area = _check_content(name, part, limits, base)
             if area is not None:
                 areas.append(area)
+        elif len(raw) <= _PASSED_BYTES:
+            if len(_PASSED) >= _PASSED_MAX:
+                _PASSED.clear()
+            _PASSED[key] = (bytes(raw), parts.get(name))
     _check_areas(areas, limits)
     return Guarded(path, data, fmt, sorted(names), workbook or "xl/workbook.xml", parts=parts)
+
+
+# The parts of a form's template (styles, theme, workbook, relationships) come again and again,
+# byte for byte, in a folder of returns made from one form. Parts that passed the prolog and
+# size checks are remembered by their stored bytes: the same bytes (compared whole, not by CRC,
+# which a crafted part could match) have passed already and are not inflated and checked again.
+# Sheets and shared strings, different in every return, are checked every time.
+# Held per process, within a few MiB: at most _PASSED_MAX parts of at most _PASSED_BYTES stored
+# (each kept with its inflated bytes, at most max_xml_scan).
+_PASSED: dict[tuple[str, int, int, int, int], tuple[bytes, bytes | None]] = {}
+_WORKBOOK_OF: dict[tuple[int, int, int, bytes], str] = {}  # a package's relationships -> its workbook part
+_PASSED_MAX = 128            # entries: the parts of a few templates
+_PASSED_BYTES = 16 * 1024    # stored bytes of one remembered part, at most
 
 
 def _xlsb_sheet(data: bytes, m: zipdir.Member, limits: Limits) -> tuple[int, int]:
@@ -239,7 +268,12 @@ def _workbook_part(data: bytes, by_name: dict[str, zipdir.Member]) -> str:
     rels = by_name.get("_rels/.rels")
     if rels is not None:
         try:
-            part = zipdir.read(data, rels)
+            raw = zipdir.stored_bytes(data, rels)
+            key = (rels.method, rels.crc, rels.size, bytes(raw))
+            known = _WORKBOOK_OF.get(key)  # the same relationships as a package seen before
+            if known is not None:
+                return known
+            part = zipdir.read(data, rels, raw=raw)
         except zipdir.ZipError:
             raise Unreadable("corrupt-file", "inflate") from None
         _check_prolog(part)
@@ -249,6 +283,9 @@ def _workbook_part(data: bytes, by_name: dict[str, zipdir.Member]) -> str:
                 target = _unescape(t.group(1)).lstrip("/")
                 if target.startswith("./"):
                     target = target[2:]
+                if len(_WORKBOOK_OF) >= _PASSED_MAX:
+                    _WORKBOOK_OF.clear()
+                _WORKBOOK_OF[key] = target
                 return target
     for name in ("xl/workbook.xml", "xl/workbook.bin"):
         if name in by_name:

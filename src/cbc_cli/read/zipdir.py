@@ -69,8 +69,8 @@ def directory(data: bytes, max_members: int) -> list[Member]:
     return members
 
 
-def read(data: bytes, m: Member, limit: int | None = None) -> bytes:
-    """A member's bytes: all of it, checked against its size and CRC; or its first `limit` bytes."""
+def stored_bytes(data: bytes, m: Member) -> memoryview:
+    """A member's bytes as they are in the archive (compressed, unless stored)."""
     off = m.offset
     if data[off:off + 4] != LOCAL or off + 30 > len(data):
         raise ZipError("bad local header")
@@ -79,6 +79,14 @@ def read(data: bytes, m: Member, limit: int | None = None) -> bytes:
     raw = memoryview(data)[start:start + m.compressed]
     if len(raw) != m.compressed:
         raise ZipError("member runs past the end of the archive")
+    return raw
+
+
+def read(data: bytes, m: Member, limit: int | None = None, raw: memoryview | None = None) -> bytes:
+    """A member's bytes: all of it, checked against its size and CRC; or its first `limit` bytes.
+    raw: what stored_bytes(data, m) gave, when the caller has it."""
+    if raw is None:
+        raw = stored_bytes(data, m)
     want = m.size + 1 if limit is None else min(limit, m.size)
     if want <= 0:
         return b""  # zlib reads max_length 0 as "no limit": a 0-byte member must not inflate at all
