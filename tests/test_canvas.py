@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
 from cbc_cli.write.canvas import MAX_CELL_TEXT, Check, Style, XlsxBook, clean_text
@@ -72,6 +74,16 @@ def test_the_cell_limit_is_counted_in_utf16_units():
     assert len(clean_text("a" * 40000)) == MAX_CELL_TEXT
     wide = clean_text("𠀀" * 20000)                 # each counts two UTF-16 units
     assert len(wide) == MAX_CELL_TEXT // 2 and len(wide.encode("utf-16-le")) <= 2 * MAX_CELL_TEXT
+
+
+@given(st.text(alphabet=st.one_of(st.characters(max_codepoint=0x3F), st.characters(min_codepoint=0xD790, max_codepoint=0xE010, exclude_categories=()),
+                                  st.characters(min_codepoint=0xFFF0, max_codepoint=0x10010),
+                                  st.sampled_from("查保促（）：")), max_size=12))
+def test_clean_text_drops_exactly_what_xml_forbids(text):
+    """Its quick look for a forbidden character finds every one the translation removes."""
+    from cbc_cli.write.canvas import _ILLEGAL
+
+    assert clean_text(text) == text.translate(_ILLEGAL)
 
 
 def test_save_refuses_to_overwrite(tmp_path):

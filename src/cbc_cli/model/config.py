@@ -159,11 +159,16 @@ class Roster(BaseModel):
         return cached
 
     def deadline(self, level: Level, period: Period) -> date | None:
-        d = self.deadlines.get(level)
-        if d is None:
-            return None
-        month, day = (int(x) for x in getattr(d, period.half).split("-"))
-        return date(period.year, month, day)
+        known = self.__dict__.setdefault("_deadlines", {})  # asked once per return and per row
+        key = (level, period.year, period.half)
+        if key not in known:
+            d = self.deadlines.get(level)
+            if d is None:
+                known[key] = None
+            else:
+                month, day = (int(x) for x in getattr(d, period.half).split("-"))
+                known[key] = date(period.year, month, day)
+        return known[key]
 
     def isolation(self) -> Isolation:
         """The reading limits this configuration asks for."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 import math
+import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -29,10 +30,15 @@ _ILLEGAL: dict[int, str | None] = dict.fromkeys([*range(0, 9), 11, 12, *range(14
 _ILLEGAL.update(dict.fromkeys(range(0xD800, 0xE000), "\ufffd"))
 
 
+_HAS_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
 def clean_text(value: str) -> str:
     """Text as a workbook may hold it: no characters XML forbids, within Excel's cell limit
     (counted, as Excel does, in UTF-16 units: a character outside the BMP counts two)."""
-    text = str(value).translate(_ILLEGAL)
+    text = str(value)
+    if _HAS_ILLEGAL.search(text):  # rare: searching is several times cheaper than translating
+        text = text.translate(_ILLEGAL)
     if len(text) > MAX_CELL_TEXT // 2 and len(text.encode("utf-16-le")) > 2 * MAX_CELL_TEXT:
         text = text.encode("utf-16-le")[: 2 * MAX_CELL_TEXT].decode("utf-16-le", errors="ignore")
     return text
@@ -333,6 +339,7 @@ class XlsxCanvas(Canvas):
         self.ws = ws
         self.name = ws.name
         self._row_formats: dict[int, tuple[list[Style], list[Any], dict[int, Any]]] = {}
+        self._serials: dict[date, float] = {}  # a date's Excel serial (a table's dates repeat)
 
     def width(self, col: int, width: float) -> None:
         self.ws.set_column(col - 1, col - 1, width)
@@ -386,7 +393,10 @@ class XlsxCanvas(Canvas):
                 f = dated.get(c)
                 if f is None:
                     f = dated[c] = fmt(styles[c].dated)
-                add((c, DATE, ws._convert_date_time(datetime(value.year, value.month, value.day)), f))
+                serial = self._serials.get(value)
+                if serial is None:
+                    serial = self._serials[value] = ws._convert_date_time(datetime(value.year, value.month, value.day))
+                add((c, DATE, serial, f))
             else:
                 other.append(c)
         put_cells = getattr(ws, "put_cells", None)
