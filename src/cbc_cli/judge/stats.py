@@ -25,7 +25,7 @@ def judge_stats(located: Located, ed: Edition, *, roster: Roster, level: Level |
     stats = ed.stats
     result = FileResult(path or Path("?"), edition=ed.id, by_identity=located.by_identity,
                         period=located.identity.get("period") or None)
-    result.sources = {code: _shared((src.label, src.how)) for code, src in located.sources.items()}
+    result.sources = dict(located.sources)
     result.header = {name: _shared(rc.where) for name, rc in (("unit", located.unit), ("date", located.date)) if rc}
     issues = result.issues
     vocab = vocabulary(ed)
@@ -84,7 +84,8 @@ def judge_stats(located: Located, ed: Edition, *, roster: Roster, level: Level |
                 broken.add(code)
                 issues.append(finding("field-not-found", field=code, label=f.label, attachment=stats.attachment))
             continue
-        where = cells[code] = _shared(rc.where)
+        where = rc.where
+        where = cells[code] = _SHARED.get(where) or _shared(where)
         raw = rc.raw
         t = type(raw)
         if t is float and raw > 0 and raw.is_integer() and raw < 1e15 or t is int and raw > 0:
@@ -141,9 +142,9 @@ _SHARED: dict[Any, Any] = {}
 
 
 def _shared(value: Any) -> Any:
-    """One object for equal cell references and sources across the returns a process judges: the
-    returns of one form place their fields alike, and a batch of results sent back from a worker
-    then carries each only once (pickle keeps one copy of an object it meets again)."""
+    """One object for equal cell references across the returns a process judges: the returns of
+    one form place their fields alike, and a batch of results sent back from a worker then
+    carries each only once (pickle keeps one copy of an object it meets again)."""
     known = _SHARED.get(value)
     if known is None:
         if len(_SHARED) >= 4096:  # a folder of many layouts (or sheet names): start again

@@ -36,11 +36,20 @@ class RawCell(NamedTuple):  # a tuple: some thirty are made for every return
         return f"{self.sheet}!{self.cell}"
 
 
-class Source(NamedTuple):
-    """How a value was found: by which label cell, and how (identity, grid, header, inline)."""
+Source = tuple[str | None, str]  # how a value was found: by which label cell, and how (identity, grid, header, inline)
+_SOURCES: dict[tuple[str, str, str], Source] = {}
 
-    label: str | None
-    how: str
+
+def _source(sheet: str, label: str, how: str) -> Source:
+    """The one Source for a sheet's label cell and a way of finding: every return of a form has
+    the same ones (made once; and results sent back from a worker carry each only once)."""
+    key = (sheet, label, how)
+    known = _SOURCES.get(key)
+    if known is None:
+        if len(_SOURCES) >= 4096:  # many layouts or sheet names: start again
+            _SOURCES.clear()
+        known = _SOURCES[key] = (f"{sheet}!{label}", how)
+    return known
 
 
 @dataclass
@@ -153,7 +162,7 @@ def _from_identity(sheet: Sheet, ident: dict[str, str], ed: Edition) -> Located:
     for code, key, value_cell, label_cell, _, _ in ed.derived("identity-cells", _identity_cells):
         cell = ident.get(key, value_cell)
         fields[code] = RawCell(name, cell, at(cell))
-        sources[code] = Source(f"{name}!{label_cell}", HOW_IDENTITY)
+        sources[code] = _source(name, label_cell, HOW_IDENTITY)
     unit_cell = ident.get("unit_cell", ed.stats.unit_cell)
     date_cell = ident.get("date_cell", ed.stats.date_cell)
     loc.unit = RawCell(sheet.name, unit_cell, sheet.at(unit_cell))
@@ -170,7 +179,7 @@ def _by_labels(sheet: Sheet, ed: Edition) -> Located:
     loc = Located("stats", sheet.name)
     for code, p in layout.placed.items():
         label = ref(p.label.row, p.label.col)
-        loc.sources[code] = Source(f"{sheet.name}!{label}", p.how)
+        loc.sources[code] = _source(sheet.name, label, p.how)
         if p.problem is not None:  # at the cell it is about, else at the field's label
             loc.problems[code] = _at(p.problem, sheet.name, p.problem.cell or label)
             continue
