@@ -80,9 +80,9 @@ def judge_file(path: Path, form: Form, *, roster: Roster | None = None, level: L
     roster = roster if roster is not None else default_roster()
     try:
         stat: os.stat_result | None = path.stat()
-        mtime = stat.st_mtime  # type: ignore[union-attr]
     except OSError:
-        stat, mtime = None, 0.0
+        stat = None
+    mtime = stat.st_mtime if stat is not None else 0.0
     book = None
     result: FileResult | ScoreResult
     try:

@@ -90,7 +90,6 @@ def looks_like_date(text: str) -> bool:
     return bool(DATE_PATTERN.search(t) or DATE_DIGITS.match(t.strip()))
 
 
-@lru_cache(maxsize=8192)  # the same labels come back in every return of a batch
 @lru_cache(maxsize=16_384)  # the same labels come in return after return
 def norm_label(text: str) -> str:
     """What a label says, whatever way it was typed: '组织开展"查保促"工作\\n企事业单位数：' ->

@@ -26,11 +26,11 @@ MAX_CELL_TEXT = 32_767
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 # XML 1.0 forbids these control characters and U+FFFE/U+FFFF; lone surrogates (from file names
 # that are not valid UTF-8) cannot be encoded at all and become U+FFFD.
-_ILLEGAL: dict[int, str | None] = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 0xFFFE, 0xFFFF], None)
-_ILLEGAL.update(dict.fromkeys(range(0xD800, 0xE000), "\ufffd"))
-
-
-_HAS_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_FORBIDDEN = ((0x00, 0x08), (0x0B, 0x0C), (0x0E, 0x1F), (0xFFFE, 0xFFFF))  # dropped
+_SURROGATES = (0xD800, 0xDFFF)                                                # become U+FFFD
+_ILLEGAL: dict[int, str | None] = {c: None for lo, hi in _FORBIDDEN for c in range(lo, hi + 1)}
+_ILLEGAL.update(dict.fromkeys(range(_SURROGATES[0], _SURROGATES[1] + 1), "\ufffd"))
+_HAS_ILLEGAL = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in (*_FORBIDDEN, _SURROGATES)) + "]")
 
 
 def clean_text(value: str) -> str:
